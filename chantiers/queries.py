@@ -1,0 +1,36 @@
+from django.db.models import QuerySet
+
+from chantiers.models import Chantier, CommitteeMeeting, Decision, Membership
+from chantiers.permissions import is_admin, roles_by_chantier
+
+
+def chantiers_for_user(user) -> QuerySet[Chantier]:
+    """The chantiers a user may see: every read a user triggers starts here."""
+    if is_admin(user):
+        return Chantier.objects.all()
+    return Chantier.objects.filter(pk__in=list(roles_by_chantier(user)))
+
+
+def members_for_chantier(chantier: Chantier, *, role: str | None = None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(chantier=chantier).select_related("user", "organisation")
+    return qs.filter(role=role) if role else qs
+
+
+def meetings_for_chantier(chantier: Chantier) -> QuerySet[CommitteeMeeting]:
+    return CommitteeMeeting.objects.filter(chantier=chantier).order_by("-date")
+
+
+def previous_meeting(meeting: CommitteeMeeting) -> CommitteeMeeting | None:
+    return (
+        CommitteeMeeting.objects.filter(chantier_id=meeting.chantier_id, date__lt=meeting.date)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def decisions_for_meeting(meeting: CommitteeMeeting) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(meeting=meeting)
+        .select_related("follow_up_owner")
+        .prefetch_related("recommendations", "actions")
+    )

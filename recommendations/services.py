@@ -1,0 +1,427 @@
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from chantiers.history import stamp
+from chantiers.models import Chantier, CommitteeMeeting, DecisionRecommendation
+from recommendations import priority
+from recommendations.models import (
+    Assessment,
+    Criterion,
+    PrioritisationRound,
+    Recommendation,
+    Tier,
+    ensure_round_open,
+)
+from recommendations.queries import (
+    ABSORBED,
+    consensus_for_round,
+    current_round,
+    means_by_recommendation,
+)
+
+Disposition = Recommendation.Disposition
+
+# Allowed disposition moves (DESIGN §2). Merged, transferred, implemented and closed
+# are final.
+TRANSITIONS: dict[str, set[str]] = {
+    Disposition.UNDER_REVIEW: {
+        Disposition.RETAINED,
+        Disposition.POSTPONED,
+        Disposition.NOT_RETAINED,
+        Disposition.MERGED,
+        Disposition.TRANSFERRED,
+    },
+    Disposition.POSTPONED: {
+        Disposition.UNDER_REVIEW,
+        Disposition.RETAINED,
+        Disposition.NOT_RETAINED,
+        Disposition.MERGED,
+        Disposition.TRANSFERRED,
+    },
+    Disposition.NOT_RETAINED: {Disposition.UNDER_REVIEW},
+    Disposition.RETAINED: {
+        Disposition.IN_IMPLEMENTATION,
+        Disposition.POSTPONED,
+        Disposition.MERGED,
+        Disposition.CLOSED_UNIMPLEMENTED,
+    },
+    Disposition.IN_IMPLEMENTATION: {Disposition.IMPLEMENTED, Disposition.CLOSED_UNIMPLEMENTED},
+    Disposition.MERGED: set(),
+    Disposition.TRANSFERRED: set(),
+    Disposition.IMPLEMENTED: set(),
+    Disposition.CLOSED_UNIMPLEMENTED: set(),
+}
+
+PRIORITY_FIELDS = list(Recommendation.PRIORITY_FIELDS)
+
+
+# ---------------------------------------------------------------------------
+# Priority
+
+
+@transaction.atomic
+def recompute_priorities(chantier: Chantier, *, by, reason: str = "") -> int:
+    """Recompute score, rank and tier of every recommendation of the chantier from its
+    current round, and save only those that changed (with history). Returns how many
+    changed. Costs a constant number of queries."""
+    reason = reason or _("Recalcul de la priorité")
+    rnd = current_round(chantier)
+    recs = list(
+        Recommendation.objects.filter(chantier=chantier).only(
+            "pk", "disposition", "tier_override", *PRIORITY_FIELDS
+        )
+    )
+    scores: dict[int, Decimal | None] = dict.fromkeys((r.pk for r in recs), None)
+    p1 = p2 = Decimal(0)
+    if rnd is not None:
+        specs = [priority.CriterionSpec.of(c) for c in rnd.criteria.all()]
+        means = means_by_recommendation(consensus_for_round(rnd))
+        for pk in scores:
+            scores[pk] = priority.weighted_score(means.get(pk, {}), specs)
+        p1, p2 = rnd.p1_threshold, rnd.p2_threshold
+    ranked = priority.ranks({r.pk: scores[r.pk] for r in recs if r.disposition not in ABSORBED})
+
+    changed = []
+    for rec in recs:
+        new = {
+            "score": scores[rec.pk],
+            "rank": ranked.get(rec.pk),
+            "computed_tier": priority.tier_for(scores[rec.pk], p1=p1, p2=p2),
+        }
+        new["tier"] = rec.tier_override or new["computed_tier"]
+        if any(getattr(rec, k) != v for k, v in new.items()):
+            for k, v in new.items():
+                setattr(rec, k, v)
+            changed.append(rec)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Recommendation,
+            PRIORITY_FIELDS,
+            batch_size=500,
+            default_user=by,
+            default_change_reason=reason[:100],
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def score_recommendation(
+    recommendation: Recommendation,
+    *,
+    criterion: Criterion,
+    by,
+    score: int,
+    rationale: str = "",
+) -> Assessment:
+    """Create or change `by`'s score of a recommendation on one criterion of a round,
+    then recompute the chantier's priorities."""
+    ensure_round_open(criterion.round)
+    if criterion.round.chantier_id != recommendation.chantier_id:
+        raise ValidationError(_("Ce critère n'appartient pas au chantier de la recommandation."))
+    if recommendation.disposition in ABSORBED:
+        raise ValidationError(_("Une recommandation fusionnée ou transférée ne se note plus."))
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": _("La note doit être un entier de 1 à 5.")})
+    assessment = Assessment.objects.filter(
+        criterion=criterion, recommendation=recommendation, assessor=by
+    ).first() or Assessment(criterion=criterion, recommendation=recommendation, assessor=by)
+    if assessment.pk and assessment.score == score and assessment.rationale == rationale:
+        return assessment
+    assessment.score = score
+    assessment.rationale = rationale
+    stamp(assessment, by=by)
+    assessment.save()
+    recompute_priorities(recommendation.chantier, by=by)
+    return assessment
+
+
+@transaction.atomic
+def set_criterion_weight(
+    criterion: Criterion, *, by, weight: Decimal, reason: str = ""
+) -> Criterion:
+    ensure_round_open(criterion.round)
+    weight = Decimal(weight)
+    if weight <= 0:
+        raise ValidationError({"weight": _("Le poids doit être strictement positif.")})
+    criterion.weight = weight
+    stamp(criterion, by=by, reason=reason)
+    criterion.save(update_fields=["weight"])
+    recompute_priorities(criterion.round.chantier, by=by, reason=reason)
+    return criterion
+
+
+@transaction.atomic
+def set_thresholds(
+    prioritisation_round: PrioritisationRound, *, by, p1: Decimal, p2: Decimal, reason: str = ""
+) -> PrioritisationRound:
+    ensure_round_open(prioritisation_round)
+    p1, p2 = Decimal(p1), Decimal(p2)
+    if not (0 <= p2 < p1 <= 100):
+        raise ValidationError(
+            {"p1_threshold": _("Les seuils doivent respecter 0 ≤ seuil P2 < seuil P1 ≤ 100.")}
+        )
+    prioritisation_round.p1_threshold, prioritisation_round.p2_threshold = p1, p2
+    stamp(prioritisation_round, by=by, reason=reason)
+    prioritisation_round.save(update_fields=["p1_threshold", "p2_threshold"])
+    recompute_priorities(prioritisation_round.chantier, by=by, reason=reason)
+    return prioritisation_round
+
+
+@transaction.atomic
+def override_tier(
+    recommendation: Recommendation, *, by, tier: str, justification: str
+) -> Recommendation:
+    """Impose a tier different from the computed one; `tier=""` removes the override."""
+    if tier and tier not in Tier.values:
+        raise ValidationError({"tier": _("Niveau inconnu : %(tier)s.") % {"tier": tier}})
+    recommendation.refresh_from_db(fields=Recommendation.PRIORITY_FIELDS)
+    justification = justification.strip()
+    if tier and not justification:
+        raise ValidationError(
+            {"justification": _("Expliquez pourquoi le niveau calculé est remplacé.")}
+        )
+    recommendation.tier_override = tier
+    recommendation.tier_override_justification = justification if tier else ""
+    recommendation.tier = tier or recommendation.computed_tier
+    stamp(recommendation, by=by, reason=justification or _("Retour au niveau calculé"))
+    recommendation.save(update_fields=["tier_override", "tier_override_justification", "tier"])
+    return recommendation
+
+
+@transaction.atomic
+def open_round(
+    chantier: Chantier, *, by, name: str, opened_on: datetime.date | None = None
+) -> PrioritisationRound:
+    """Open a new round, copying criteria, rubrics, weights and thresholds of the
+    latest round (or the chantier's default thresholds for the first one)."""
+    if PrioritisationRound.objects.filter(
+        chantier=chantier, status=PrioritisationRound.Status.OPEN
+    ).exists():
+        raise ValidationError(_("Une ronde est déjà ouverte dans ce chantier : figez-la d'abord."))
+    previous = (
+        PrioritisationRound.objects.filter(chantier=chantier).order_by("-opened_on", "-pk").first()
+    )
+    rnd = PrioritisationRound(
+        chantier=chantier,
+        name=name,
+        opened_on=opened_on or timezone.localdate(),
+        previous=previous,
+        p1_threshold=previous.p1_threshold if previous else chantier.p1_threshold,
+        p2_threshold=previous.p2_threshold if previous else chantier.p2_threshold,
+        spread_threshold=previous.spread_threshold if previous else 2,
+    )
+    stamp(rnd, by=by)
+    rnd.save()
+    if previous:
+        for old in previous.criteria.all():
+            copy = Criterion(
+                round=rnd,
+                code=old.code,
+                name=old.name,
+                rubric=old.rubric,
+                weight=old.weight,
+                direction=old.direction,
+                order=old.order,
+            )
+            stamp(copy, by=by, reason=_("Copié de la ronde « %(name)s »") % {"name": previous})
+            copy.save()
+    return rnd
+
+
+@transaction.atomic
+def freeze_round(
+    prioritisation_round: PrioritisationRound, *, by, meeting: CommitteeMeeting | None = None
+) -> PrioritisationRound:
+    ensure_round_open(prioritisation_round)
+    if meeting is not None and meeting.chantier_id != prioritisation_round.chantier_id:
+        raise ValidationError({"meeting": _("Cette réunion appartient à un autre chantier.")})
+    prioritisation_round.status = PrioritisationRound.Status.FROZEN
+    prioritisation_round.frozen_at = timezone.now()
+    prioritisation_round.validated_by_meeting = meeting
+    stamp(prioritisation_round, by=by, reason=_("Ronde figée"))
+    prioritisation_round.save()
+    return prioritisation_round
+
+
+# ---------------------------------------------------------------------------
+# Disposition
+
+
+def _refuse_transition(recommendation: Recommendation, target: str):
+    raise ValidationError(
+        {
+            "disposition": _("Impossible de passer de « %(old)s » à « %(new)s ».")
+            % {
+                "old": recommendation.get_disposition_display(),
+                "new": Disposition(target).label,
+            }
+        }
+    )
+
+
+@transaction.atomic
+def set_disposition(
+    recommendation: Recommendation,
+    *,
+    by,
+    disposition: str,
+    justification: str = "",
+    tier: str = "",
+    into: Recommendation | None = None,
+    to: Chantier | None = None,
+) -> Recommendation:
+    """Give a recommendation a disposition (DESIGN §2). Retaining may set a tier (an
+    override, with its justification, when it differs from the computed tier); merging
+    needs `into`, transferring needs `to`. Refuses any move the workflow does not allow."""
+    if disposition not in Disposition.values:
+        raise ValidationError({"disposition": _("Décision inconnue.")})
+    if disposition not in TRANSITIONS[recommendation.disposition]:
+        _refuse_transition(recommendation, disposition)
+    recommendation.refresh_from_db(fields=Recommendation.PRIORITY_FIELDS)
+    justification = justification.strip()
+    if disposition in Recommendation.JUSTIFIED_DISPOSITIONS and not justification:
+        raise ValidationError(
+            {"justification": _("Une justification est requise pour cette décision.")}
+        )
+    if disposition == Disposition.MERGED:
+        return _merge(recommendation, into=into, by=by, justification=justification)
+    if disposition == Disposition.TRANSFERRED:
+        return _transfer(recommendation, to=to, by=by, justification=justification)
+
+    if disposition == Disposition.RETAINED and tier and tier != recommendation.computed_tier:
+        if tier not in Tier.values:
+            raise ValidationError({"tier": _("Niveau inconnu : %(tier)s.") % {"tier": tier}})
+        if not justification:
+            raise ValidationError(
+                {"justification": _("Expliquez pourquoi le niveau diffère du niveau calculé.")}
+            )
+        recommendation.tier_override = tier
+        recommendation.tier_override_justification = justification
+        recommendation.tier = tier
+    recommendation.disposition = disposition
+    recommendation.disposition_justification = justification
+    recommendation.disposition_date = timezone.localdate()
+    stamp(recommendation, by=by, reason=justification or Disposition(disposition).label)
+    recommendation.save(
+        update_fields=[
+            "disposition",
+            "disposition_justification",
+            "disposition_date",
+            "tier_override",
+            "tier_override_justification",
+            "tier",
+        ]
+    )
+    return recommendation
+
+
+def _merge(source: Recommendation, *, into: Recommendation | None, by, justification: str):
+    from actions.models import ActionRecommendation
+
+    if into is None:
+        raise ValidationError({"into": _("Choisissez la recommandation qui absorbe celle-ci.")})
+    if into.pk == source.pk:
+        raise ValidationError(
+            {"into": _("Une recommandation ne peut être fusionnée dans elle-même.")}
+        )
+    if into.chantier_id != source.chantier_id:
+        raise ValidationError({"into": _("La fusion se fait dans le même chantier.")})
+    if into.disposition in ABSORBED or into.disposition in (
+        Disposition.NOT_RETAINED,
+        Disposition.CLOSED_UNIMPLEMENTED,
+    ):
+        raise ValidationError(
+            {
+                "into": _("La recommandation cible est « %(d)s » : elle ne peut rien absorber.")
+                % {"d": into.get_disposition_display()}
+            }
+        )
+    reason = _("Fusion de %(src)s dans %(dst)s") % {"src": source.code, "dst": into.code}
+    # Links move to the target; the source keeps its text and study, reachable from it.
+    for link in ActionRecommendation.objects.filter(recommendation=source):
+        if not ActionRecommendation.objects.filter(
+            action_id=link.action_id, recommendation=into
+        ).exists():
+            stamp(
+                ActionRecommendation(
+                    action_id=link.action_id, recommendation=into, contribution=link.contribution
+                ),
+                by=by,
+                reason=reason,
+            ).save()
+        stamp(link, by=by, reason=reason).delete()
+    for link in DecisionRecommendation.objects.filter(recommendation=source):
+        if not DecisionRecommendation.objects.filter(
+            decision_id=link.decision_id, recommendation=into
+        ).exists():
+            stamp(
+                DecisionRecommendation(decision_id=link.decision_id, recommendation=into),
+                by=by,
+                reason=reason,
+            ).save()
+        stamp(link, by=by, reason=reason).delete()
+    source.disposition = Disposition.MERGED
+    source.merged_into = into
+    source.disposition_justification = justification
+    source.disposition_date = timezone.localdate()
+    stamp(source, by=by, reason=justification or reason)
+    source.save(
+        update_fields=[
+            "disposition",
+            "merged_into",
+            "disposition_justification",
+            "disposition_date",
+        ]
+    )
+    recompute_priorities(source.chantier, by=by, reason=reason)
+    return source
+
+
+def _transfer(source: Recommendation, *, to: Chantier | None, by, justification: str):
+    if to is None:
+        raise ValidationError({"to": _("Choisissez le chantier qui reprend cette recommandation.")})
+    if to.pk == source.chantier_id:
+        raise ValidationError({"to": _("La recommandation est déjà dans ce chantier.")})
+    code = source.code
+    suffix = 1
+    while Recommendation.objects.filter(chantier=to, code=code).exists():
+        suffix += 1
+        code = f"{source.code}-T{suffix}"
+    axis = to.axes.filter(code=source.axis.code).first() if source.axis_id else None
+    reason = _("Transférée depuis %(chantier)s (%(code)s)") % {
+        "chantier": source.chantier.name,
+        "code": source.code,
+    }
+    copy = Recommendation(
+        chantier=to,
+        code=code,
+        title=source.title,
+        text=source.text,
+        source_location=source.source_location,
+        axis=axis,
+        study_id=source.study_id,
+        transferred_from=source,
+    )
+    stamp(copy, by=by, reason=reason).save()
+    source.disposition = Disposition.TRANSFERRED
+    source.transferred_to = to
+    source.disposition_justification = justification
+    source.disposition_date = timezone.localdate()
+    stamp(source, by=by, reason=justification or _("Transférée à %(c)s") % {"c": to.name})
+    source.save(
+        update_fields=[
+            "disposition",
+            "transferred_to",
+            "disposition_justification",
+            "disposition_date",
+        ]
+    )
+    recompute_priorities(source.chantier, by=by)
+    return source
