@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make` targets are local: development settings (DEBUG, dev key) unless told otherwise.
+export DJANGO_DEV ?= 1
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -27,7 +29,7 @@ seed: migrate
 
 run: seed
 	$(PY) manage.py collectstatic --noinput -v 0
-	DJANGO_DEV=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -56,3 +56,16 @@ def can_log_progress(user, action) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def readable_chantier(user, code: str):
+    """The chantier `code` if `user` may read it; 404 otherwise, so that another
+    chantier's existence is not even confirmed."""
+    from django.http import Http404
+
+    from chantiers.models import Chantier
+
+    chantier = Chantier.objects.filter(code=code).first()
+    if chantier is None or not can_read(user, chantier):
+        raise Http404
+    return chantier

@@ -18,3 +18,21 @@ def health(request):
 
 def home(request):
     return render(request, "chantiers/home.html", {"chantiers": chantiers_for_user(request.user)})
+
+
+def chantier_detail(request, **kwargs):  # SCAFFOLD: replaced by the issue that builds this page
+    from django.shortcuts import render
+
+    return render(request, "placeholder.html", {"page_title": "chantier_detail"})
+
+
+def meeting_list(request, **kwargs):  # SCAFFOLD: replaced by the issue that builds this page
+    from django.shortcuts import render
+
+    return render(request, "placeholder.html", {"page_title": "meeting_list"})
+
+
+def meeting_detail(request, **kwargs):  # SCAFFOLD: replaced by the issue that builds this page
+    from django.shortcuts import render
+
+    return render(request, "placeholder.html", {"page_title": "meeting_detail"})

@@ -20,5 +20,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("", include("chantiers.urls")),
+    path("", include("recommendations.urls")),
+    path("", include("actions.urls")),
+    path("", include("dashboards.urls")),
     path("", chantier_views.home, name="home"),
 ]
