@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -117,6 +118,11 @@ def _figure(title: str, *, height: int = 380, **layout) -> go.Figure:
     )
 
 
+def _number(value, decimals: int = 1) -> str:
+    """A number as the active language writes it (50,0 in French, 50.0 in English)."""
+    return number_format(value, decimal_pos=decimals)
+
+
 def _bar_height(n: int, *, per_bar: int = 28, base: int = 140) -> int:
     return max(240, base + per_bar * n)
 
@@ -149,7 +155,7 @@ def axis_progress_figure(rows: list[AxisRow]) -> go.Figure:
             y=[r.name for r in rows],
             x=[r.percent or 0 for r in rows],
             text=[
-                _("%(p)s %% · %(n)d action(s)") % {"p": r.percent, "n": r.counted}
+                _("%(p)s %% · %(n)d action(s)") % {"p": _number(r.percent), "n": r.counted}
                 if r.percent is not None
                 else _("aucune action")
                 for r in rows
@@ -441,7 +447,7 @@ def indicators_figure(rows: list[IndicatorRow]) -> go.Figure:
             y=[r.name for r in measured],
             x=[r.progress for r in measured],
             marker={"color": [DONE_COLOUR if r.progress >= 100 else OPEN_COLOUR for r in measured]},
-            text=[f"{r.progress} %" for r in measured],
+            text=[f"{_number(r.progress)} %" for r in measured],
             textposition="auto",
             customdata=[
                 [r.latest, r.unit, r.baseline, r.target, r.latest_date.isoformat()]
@@ -525,7 +531,10 @@ def portfolio_progress_figure(rows: list[PortfolioRow]) -> go.Figure:
             orientation="h",
             y=[r.name for r in rows],
             x=[r.percent or 0 for r in rows],
-            text=[f"{r.percent} %" if r.percent is not None else _("aucune action") for r in rows],
+            text=[
+                f"{_number(r.percent)} %" if r.percent is not None else _("aucune action")
+                for r in rows
+            ],
             textposition="auto",
             marker={"color": OPEN_COLOUR},
             hovertemplate="<b>%{y}</b><br>%{x} %<extra></extra>",
