@@ -39,11 +39,12 @@ TEMPLATE = go.layout.Template(
         margin={"l": 60, "r": 20, "t": 56, "b": 48},
         xaxis={"gridcolor": "#e6e9ee", "zerolinecolor": "#c5ccd6", "automargin": True},
         yaxis={"gridcolor": "#e6e9ee", "zerolinecolor": "#c5ccd6", "automargin": True},
-        # Above the plot, under the title: below it, it would collide with axis titles.
+        # At the bottom of the figure, below the axis title (plotly.js keeps room for it).
         legend={
             "orientation": "h",
+            "yref": "container",
+            "y": 0,
             "yanchor": "bottom",
-            "y": 1.0,
             "x": 0,
             "traceorder": "normal",
         },
@@ -104,9 +105,6 @@ def _separators() -> str:
 
 
 def _figure(title: str, *, height: int = 380, **layout) -> go.Figure:
-    if layout.get("showlegend") is not False:
-        # Room for the legend between the title and the plot.
-        layout["margin"] = {"t": 96, **layout.get("margin", {})}
     return go.Figure(
         layout=go.Layout(
             template=TEMPLATE,

@@ -49,7 +49,7 @@ def tabular(value) -> str:
         return "—"
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+    if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int | float):
         return number_format(
