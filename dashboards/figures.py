@@ -380,6 +380,18 @@ def funnel_labels() -> list[str]:
     ]
 
 
+def _wrap(label: str, width: int = 14) -> str:
+    """Break a long category label over lines (Plotly understands <br>)."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
 def engagement_figure(cells: list[EngagementCell], *, axes: dict) -> go.Figure:
     """Organisation × axis heatmap of the most advanced commitment stage."""
     organisations = list(dict.fromkeys(c.organisation for c in cells))
@@ -403,15 +415,16 @@ def engagement_figure(cells: list[EngagementCell], *, axes: dict) -> go.Figure:
         height=max(300, 150 + 26 * len(organisations)),
         xaxis={"side": "top", "tickangle": 0, "title": {"text": ""}},
         yaxis={"autorange": "reversed"},
-        margin={"t": 110},
+        margin={"t": 140},
     )
     fig.add_trace(
         go.Heatmap(
-            x=[axes.get(a, _("Sans axe")) for a in axis_ids],
+            x=[_wrap(axes.get(a, _("Sans axe"))) for a in axis_ids],
             y=organisations,
             z=z,
             text=text,
-            texttemplate="%{text}",
+            # Cell labels only while they fit; the hover always has them.
+            texttemplate="%{text}" if len(axis_ids) <= 10 else "",
             textfont={"size": 10},
             zmin=-0.5,
             zmax=5.5,
@@ -435,7 +448,7 @@ def indicators_figure(rows: list[IndicatorRow]) -> go.Figure:
     fig = _figure(
         _("Indicateurs : progression vers la cible"),
         height=_bar_height(len(measured)),
-        xaxis={"title": {"text": _("% du chemin entre la valeur de départ et la cible")}},
+        xaxis={"title": {"text": _("% du chemin vers la cible")}},
         yaxis={"autorange": "reversed"},
         showlegend=False,
     )

@@ -148,6 +148,9 @@ def test_engagement_figure_organisation_by_axis_matrix():
 
     heat = fig.data[0]
     assert list(heat.x) == ["Cybersécurité", "Traçabilité", "Sans axe"]
+    assert (
+        figures._wrap("Automatisation et industrie 4.0") == "Automatisation<br>et industrie<br>4.0"
+    )
     assert list(heat.y) == ["CQRDA", "MEI"]
     assert [list(r) for r in heat.z] == [[4, None, None], [None, 5, 1]]
     assert heat.text[0][0] == "Engagé (2)"
