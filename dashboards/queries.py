@@ -12,16 +12,17 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
     Case,
     Count,
-    DateTimeField,
     Exists,
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -29,8 +30,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Least, TruncMonth
+from django.db.models.functions import Coalesce, Lag
 from django.utils import timezone
 
 from actions.models import (
@@ -291,9 +293,9 @@ def _funnel(recommendations, links) -> Funnel:
 
 
 def coverage_funnel(scope: Scope) -> Funnel:
-    links = ActionRecommendation.objects.filter(
-        action__chantier=scope.chantier, action__in=Action.objects.filter(_not_cancelled())
-    )
+    # Driven by the recommendation (its index), not by the chantier's actions: SQLite
+    # otherwise scans every action of the chantier for every recommendation.
+    links = ActionRecommendation.objects.exclude(action__status=ActionStatus.CANCELLED)
     return _funnel(scope.recommendations(), links)
 
 
@@ -416,69 +418,80 @@ class MonthPoint:
     actions: int  # actions counted that month
 
 
-def _month_start(moment) -> datetime.date:
-    if isinstance(moment, datetime.datetime):
-        moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-        moment = moment.date()
-    return moment.replace(day=1)
-
-
 def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _month_ends(first: datetime.date, last: datetime.date) -> list[datetime.datetime]:
+    """The local midnight that ends each month from `first`'s to `last`'s."""
+    ends, month = [], first.replace(day=1)
+    while month <= last:
+        month = _next_month(month)
+        ends.append(timezone.make_aware(datetime.datetime.combine(month, datetime.time())))
+    return ends
+
+
+def _sums_before(inner: QuerySet, value_sql: str, moment_column: str, ends: list) -> list:
+    """SUM(value) over the rows of `inner` dated before each of `ends`, in one query.
+    The cumulative sums are computed by the database as one conditional SUM per month,
+    over `inner` as a derived table (the ORM cannot aggregate over a window function)."""
+    inner_sql, inner_params = inner.query.sql_with_params()
+    sums = ", ".join(
+        f"COALESCE(SUM(CASE WHEN t.{moment_column} < %s THEN {value_sql} ELSE 0 END), 0)"
+        for _end in ends
+    )
+    params = [connection.ops.adapt_datetimefield_value(end) for end in ends]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sums} FROM ({inner_sql}) t", [*params, *inner_params])
+        return list(cursor.fetchone())
 
 
 def monthly_progress(scope: Scope, *, today: datetime.date | None = None) -> list[MonthPoint]:
     """Mean percent complete of the scope's actions at the end of each month, from the
     first update to this month. An action counts from its creation or its first update,
     whichever comes first, at 0 % until its first update; cancelled actions are left
-    out. Computed in SQL as the sum, per month, of each update's change from the
-    previous update of the same action, then accumulated month by month."""
+    out. In SQL: each update's change from the previous update of its action (a window
+    function), summed up to each month's end; and the actions counted by then.
+    Three queries whatever the volume."""
     today = today or timezone.localdate()
     actions = scope.actions().filter(_not_cancelled())
-    previous = ProgressUpdate.objects.filter(action=OuterRef("action")).filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-    )
-    previous_percent = Subquery(
-        previous.order_by("-created_at", "-pk").values("percent_complete")[:1]
-    )
-    deltas = (
-        ProgressUpdate.objects.filter(action__in=actions)
-        .values(month=TruncMonth("created_at"))
-        .annotate(delta=Sum(F("percent_complete") - Coalesce(previous_percent, Value(0))))
-        .order_by("month")
-    )
-    first_update = Subquery(
-        ProgressUpdate.objects.filter(action=OuterRef("pk"))
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    starts = (
-        actions.values(
-            month=TruncMonth(
-                Least(F("created_at"), Coalesce(first_update, F("created_at"))),
-                output_field=DateTimeField(),
-            )
-        )
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    )
-    delta_by_month = {_month_start(r["month"]): r["delta"] for r in deltas}
-    start_by_month = {_month_start(r["month"]): r["n"] for r in starts}
-    if not delta_by_month:
+    updates = ProgressUpdate.objects.filter(action__in=actions)
+    first = updates.aggregate(first=Min("created_at"))["first"]
+    if first is None:
         return []
-    month = min(delta_by_month)
-    last = max(_month_start(today), max(delta_by_month))
-    # Actions created before the first update count from the first month.
-    count = sum(n for m, n in start_by_month.items() if m < month)
-    total = 0
-    points = []
-    while month <= last:
-        total += delta_by_month.get(month, 0)
-        count += start_by_month.get(month, 0)
-        points.append(MonthPoint(month=month, percent=_mean(total, count), actions=count))
-        month = _next_month(month)
-    return points
+    ends = _month_ends(timezone.localdate(first), today)
+    changes = updates.annotate(
+        previous=Window(
+            Lag("percent_complete"),
+            partition_by=[F("action_id")],
+            order_by=[F("created_at").asc(), F("pk").asc()],
+        )
+    ).values("created_at", "percent_complete", "previous")
+    totals = _sums_before(
+        changes, "t.percent_complete - COALESCE(t.previous, 0)", "created_at", ends
+    )
+    starts = actions.annotate(first_update=Min("updates__created_at")).values(
+        "created_at", "first_update"
+    )
+    counts = _sums_before(
+        starts.annotate(
+            counted_from=Case(
+                When(first_update__lt=F("created_at"), then=F("first_update")),
+                default=F("created_at"),
+            )
+        ).values("counted_from"),
+        "1",
+        "counted_from",
+        ends,
+    )
+    return [
+        MonthPoint(
+            month=(end - datetime.timedelta(days=1)).date().replace(day=1),
+            percent=_mean(total, count),
+            actions=count,
+        )
+        for end, total, count in zip(ends, totals, counts, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------------

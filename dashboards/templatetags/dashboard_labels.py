@@ -1,9 +1,6 @@
 """Labels for the raw choice values that the report's aggregated rows carry."""
 
-import datetime
-
 from django import template
-from django.utils.formats import date_format, number_format
 
 from chantiers.models import Decision
 from dashboards import figures
@@ -42,19 +39,6 @@ def decision_status_label(value: str) -> str:
 
 
 @register.filter
-def tabular(value) -> str:
-    """A table cell: numbers grouped by thousands in the active language's format
-    (one decimal at most), dates in the short format, None as a dash."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int | float):
-        return number_format(
-            value, decimal_pos=1 if isinstance(value, float) else None, force_grouping=True
-        )
-    if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return value
+def table_html(table, caption: str = ""):
+    """Render a dashboards.panels.Table: {{ chart.table|table_html:chart.title }}."""
+    return table.html(caption)

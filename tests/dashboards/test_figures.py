@@ -300,3 +300,30 @@ def test_comparison_without_previous_meeting():
     table = panels.comparison(None, {"recommendations": 4})
 
     assert table.rows[0] == ["Recommandations", None, 4, None]
+
+
+def test_every_figure_is_valid_plotly():
+    """Figures skip plotly.py's layout validation for speed (figures._figure): check
+    here, once, that each complete figure passes it."""
+    import plotly.graph_objects as go
+
+    day = datetime.date(2026, 1, 1)
+    built = [
+        figures.axis_progress_figure([CYBER, TRACE]),
+        figures.budget_figure([CYBER]),
+        figures.matrix_figure(
+            [MatrixPoint(1, "R-1", "x", 1.0, 2.0, 50.0, "P1")], x_label="a", y_label="b"
+        ),
+        figures.gantt_figure([GanttRow(1, "A-1", "x", day, day, "late", 0, True)], today=day),
+        figures.monthly_progress_figure([MonthPoint(day, 10.0, 1)]),
+        figures.funnel_figure(Funnel(3, 2, 1, 0, 1)),
+        figures.engagement_figure([EngagementCell(1, "MEI", 1, 4, 1)], axes={1: "Axe"}),
+        figures.indicators_figure([IndicatorRow(1, "I", "%", 0.0, 10.0, 5.0, day, "")]),
+        figures.dispositions_figure([("C", {"retained": 1})]),
+        figures.statuses_figure([("C", {"late": 1})]),
+        figures.portfolio_progress_figure([PortfolioRow(1, "c", "C", counted=1, percent_total=5)]),
+        figures.portfolio_alerts_figure([PortfolioRow(1, "c", "C")]),
+    ]
+
+    for fig in built:
+        go.Figure(fig.to_plotly_json())  # raises ValueError on any invalid property

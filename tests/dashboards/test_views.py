@@ -100,7 +100,7 @@ def test_dashboard_query_count_is_constant(
     dataset(size)
     client.force_login(lead)
 
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(dashboard_url(chantier))
 
     assert response.context["funnel"].recommendations == size
@@ -113,7 +113,7 @@ def test_filtered_dashboard_query_count_is_constant(
     dataset(size)
     client.force_login(lead)
 
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(dashboard_url(chantier, "?axis=AX1&tier=P2&x=faisabilite&y=impact"))
 
     assert response.context["scope"].axis.code == "AX1"
