@@ -470,20 +470,18 @@ def monthly_progress(scope: Scope, *, today: datetime.date | None = None) -> lis
     totals = _sums_before(
         changes, "t.percent_complete - COALESCE(t.previous, 0)", "created_at", ends
     )
-    starts = actions.annotate(first_update=Min("updates__created_at")).values(
-        "created_at", "first_update"
-    )
-    counts = _sums_before(
-        starts.annotate(
+    # One row per action (no values() before the annotations: it would regroup them).
+    starts = (
+        actions.annotate(first_update=Min("updates__created_at"))
+        .annotate(
             counted_from=Case(
                 When(first_update__lt=F("created_at"), then=F("first_update")),
                 default=F("created_at"),
             )
-        ).values("counted_from"),
-        "1",
-        "counted_from",
-        ends,
+        )
+        .values("counted_from")
     )
+    counts = _sums_before(starts, "1", "counted_from", ends)
     return [
         MonthPoint(
             month=(end - datetime.timedelta(days=1)).date().replace(day=1),

@@ -313,6 +313,21 @@ def test_monthly_progress_counts_actions_created_after_their_first_update(chanti
     ]
 
 
+def test_monthly_progress_counts_actions_created_at_the_same_moment(chantier, plan):
+    """Imports create many actions at once: each still counts."""
+    author = UserFactory()
+    same = _moment(2026, 1, 10)
+    for percent in (20, 40, 60):
+        a = action(plan, created_at=same)
+        ProgressUpdate.objects.create(
+            action=a, author=author, created_at=same, percent_complete=percent, status=S.ON_TRACK
+        )
+
+    points = queries.monthly_progress(queries.scope_for(chantier), today=datetime.date(2026, 1, 20))
+
+    assert [(p.percent, p.actions) for p in points] == [(40.0, 3)]
+
+
 def test_monthly_progress_is_empty_without_updates(chantier, plan):
     action(plan)
 
