@@ -327,3 +327,16 @@ def test_every_figure_is_valid_plotly():
 
     for fig in built:
         go.Figure(fig.to_plotly_json())  # raises ValueError on any invalid property
+
+
+def test_table_html_escapes_every_cell():
+    table = panels.Table(["Nom <b>", "Valeur"], [["<script>x</script>", 1234.5], ["A & B", None]])
+
+    html = table.html("Légende")
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert '<th scope="col">Nom &lt;b&gt;</th>' in html
+    assert "<td>1\xa0234,5</td>" in html
+    assert '<th scope="row">A &amp; B</th><td>—</td>' in html
+    assert html.startswith('<table class="data"><caption>Légende</caption>')
