@@ -29,16 +29,26 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 def refuse_stale(form: forms.Form, instance, version: int) -> list:
     """Mark the form as refused because `instance` changed since `version` was read;
-    return the history entries of what changed meanwhile."""
+    return the history entries of what changed meanwhile. Works on a fresh, unbound
+    form too (shown when the old one no longer makes sense)."""
+    if not form.is_bound:
+        form.full_clean()  # gives the unbound form its (empty) errors
+        form.cleaned_data = {}
     form.add_error(
         None,
         _(
             "Quelqu'un d'autre a modifié cet élément depuis que vous l'avez ouvert : vos "
-            "changements n'ont pas été enregistrés. Voyez ci-dessous ce qui a changé, "
-            "rechargez la page, puis refaites vos changements."
+            "changements n'ont pas été enregistrés. Voyez ci-dessous ce qui a changé, puis "
+            "refaites vos changements sur la version actuelle."
         ),
     )
     return timeline_since(instance, version)
+
+
+def posted_version(request) -> int | None:
+    """The version a POSTed form says it read, if it is a number."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
 
 
 def date_input() -> forms.DateInput:

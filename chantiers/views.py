@@ -110,7 +110,7 @@ def meeting_detail(request, code, pk):
             "chantier": chantier,
             "meeting": meeting,
             "snapshot": getattr(meeting, "snapshot", None),
-            "decisions": decisions_for_meeting(meeting),
+            "decisions": decisions_for_meeting(meeting).select_related("meeting"),
             "earlier_decisions": open_decisions_for_chantier(chantier, before=meeting),
             "entries": object_timeline(meeting),
             "can_edit": can_edit(request.user, chantier),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from actions.queries import implementation_progress
-from chantiers.forms import add_service_errors, refuse_stale
+from chantiers.forms import add_service_errors, posted_version, refuse_stale
 from chantiers.history import object_timeline
 from chantiers.models import StaleObjectError
 from chantiers.permissions import can_edit, can_score, readable_chantier, require
@@ -213,12 +213,34 @@ def recommendation_disposition(request, code, pk):
     chantier = readable_chantier(request.user, code)
     recommendation = _recommendation(chantier, pk)
     require(can_edit(request.user, chantier))
+    stale_entries = None
+    read_version = posted_version(request)
+    if request.method == "POST" and read_version not in (None, recommendation.version):
+        # Someone gave a disposition meanwhile: the moves allowed now may differ from the
+        # ones offered then, so show what changed and a fresh form on the current state.
+        form = DispositionForm(
+            recommendation=recommendation,
+            initial={
+                "version": recommendation.version,
+                "justification": request.POST.get("justification", ""),
+            },
+        )
+        stale_entries = refuse_stale(form, recommendation, read_version)
+        return render(
+            request,
+            "recommendations/disposition_form.html",
+            {
+                "chantier": chantier,
+                "rec": recommendation,
+                "form": form,
+                "stale_entries": stale_entries,
+            },
+        )
     form = DispositionForm(
         request.POST or None,
         recommendation=recommendation,
         initial={"version": recommendation.version},
     )
-    stale_entries = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         recommendation.version = data["version"]
