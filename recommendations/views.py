@@ -43,8 +43,12 @@ def _friendly_empty_choices(form) -> None:
     form.fields["q"].widget.attrs["placeholder"] = _("Code, titre ou texte")
     form.fields["axis"].empty_label = _("Tous les axes")
     form.fields["study"].empty_label = _("Toutes les études")
-    form.fields["disposition"].empty_label = _("Toutes")
-    form.fields["tier"].empty_label = _("Tous")
+    for name, label in (("disposition", _("Toutes")), ("tier", _("Tous"))):
+        field = form.fields[name]
+        # The choice iterator still points at the class-level field: rebuild it.
+        choices = [choice for choice in field.choices if choice[0] != ""]
+        field.empty_label = label
+        field.choices = choices
     form.fields["awaiting"].widget.choices = [
         ("unknown", _("Toutes")),
         ("true", _("Sans décision seulement")),

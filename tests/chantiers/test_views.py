@@ -648,3 +648,11 @@ def test_meeting_detail_query_count_does_not_grow(
         response = client.get(url("meeting-detail", chantier, meeting.pk))
 
     assert len(response.context["decisions"]) == rows
+
+
+def test_language_switch_works_before_signing_in(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/connexion/"})
+    page = client.get("/connexion/")
+
+    assert response.url == "/connexion/"
+    assert "Sign in" in page.content.decode()
