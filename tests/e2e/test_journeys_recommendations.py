@@ -101,11 +101,9 @@ def test_committee_member_browses_a_recommendation_its_actions_and_history(
     assert history.count() >= 1
     screenshot("committee-recommendation-detail")
 
-    first_action = actions.first.get_by_role("link")
-    action_code = first_action.locator(".code").inner_text()
-    first_action.click()
+    # The action page itself is the action pages' own journey; here: the link leads there.
+    actions.first.get_by_role("link").click()
     expect(page).to_have_url(re.compile(rf"/c/{DEMO_CHANTIER}/actions/\d+/$"))
-    expect(page.locator("body")).to_contain_text(action_code)
     screenshot("committee-action-from-recommendation")
 
     page.go_back()
