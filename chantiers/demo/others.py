@@ -52,6 +52,7 @@ def tell(writer: Writer, ref: Reference, code: str) -> None:
             text=f"{title}. {rng.choice(texts.HOW_TO)}\n\n{texts.ILLUSTRATIVE_NOTE}",
             source_location=f"p. {10 + 3 * i}",
             axis=ref.axes[(code, axes[i % len(axes)][0])],
+            study=ref.studies["sectoriels"],
         )
         for i, title in enumerate(titles, start=1)
     ]

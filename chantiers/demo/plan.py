@@ -316,9 +316,8 @@ class PlanWriter:
             if action.percent_complete == 0:
                 continue
             factor = Decimal(str(round(self.rng.uniform(0.8, 1.25), 2)))
-            spent = (action.budget_planned * action.percent_complete / 100 * factor).quantize(
-                Decimal("100")
-            )
+            spent = action.budget_planned * action.percent_complete / 100 * factor
+            spent = (spent / 100).quantize(Decimal(1)) * 100  # to the hundred dollars
             if spent != action.budget_spent:
                 action.budget_spent = spent
                 self.w.save(action, reason=reason, update_fields=["budget_spent"])
