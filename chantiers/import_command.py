@@ -7,7 +7,6 @@ in error (nothing written), 2 when the file, the chantier or the user is unusabl
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -26,7 +25,7 @@ class ProgressBar:
     WIDTH = 30
 
     def __init__(self, stream):
-        self.stream = stream
+        self.stream = stream  # a command's OutputWrapper
         self.last = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -37,9 +36,7 @@ class ProgressBar:
             f"{100 * done // total:3d} % ({done}/{total})"
         )
         if line != self.last:
-            self.stream.write(line)
-            if done >= total:
-                self.stream.write("\n")
+            self.stream.write(line, ending="\n" if done >= total else "")
             self.stream.flush()
             self.last = line
 
@@ -90,7 +87,7 @@ class ImportCommand(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Fichier illisible : {exc}", returncode=2) from exc
 
-        show_progress = options["progress"] or sys.stderr.isatty()
+        show_progress = options["progress"] or self.stderr.isatty()
         report = self.run_import(
             data,
             filename=path.name,
@@ -98,7 +95,7 @@ class ImportCommand(BaseCommand):
             by=user,
             dry_run=options["dry_run"],
             create_missing=options["create_missing"],
-            progress=ProgressBar(sys.stderr) if show_progress else None,
+            progress=ProgressBar(self.stderr) if show_progress else None,
         )
         # -v 0: the file's problems, the rows in error and the totals only.
         lines = report.text_lines(errors_only=options["verbosity"] < 1)

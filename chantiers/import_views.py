@@ -51,7 +51,8 @@ class Spec:
 
 
 class UploadForm(forms.Form):
-    fichier = forms.FileField(label=gettext_lazy("Fichier (.csv ou .xlsx)"))
+    # Empty files reach the importer, which explains the problem in its own words.
+    fichier = forms.FileField(label=gettext_lazy("Fichier (.csv ou .xlsx)"), allow_empty_file=True)
     create_missing = forms.BooleanField(required=False)
 
 
