@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import os
@@ -96,6 +97,12 @@ def ascii_fold(value) -> str:
 
 def normalise(value) -> str:
     """Lower case, no accents, punctuation as single spaces: 'Étude (source)' → 'etude source'."""
+    return _normalise(str(value if value is not None else ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise(value: str) -> str:
+    # Cached: a file repeats the same axes, studies and decisions on every row.
     return re.sub(r"[\W_]+", " ", ascii_fold(value).casefold()).strip()
 
 
@@ -368,7 +375,12 @@ def unneutralise(value: str) -> str:
 def text(value, *, multiline: bool = False) -> str:
     """A cell as clean text: formula prefix removed, control characters dropped,
     line endings unified, surrounding spaces trimmed."""
-    if value is None:
+    if type(value) is str:
+        result = value.strip()
+        # Fast path: plain one-line text, the common case.
+        if result.isprintable() and "  " not in result:
+            return unneutralise(result) if result[:1] == "'" else result
+    elif value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)

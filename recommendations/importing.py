@@ -167,13 +167,16 @@ class NewStudy:
 
 @dataclass
 class Plan:
-    to_create: list[Recommendation] = field(default_factory=list)
+    to_create: list[dict] = field(default_factory=list)  # field values of new recommendations
     to_update: list[Recommendation] = field(default_factory=list)
     update_fields: set[str] = field(default_factory=set)
     new_axes: dict[str, NewAxis] = field(default_factory=dict)
     new_studies: dict[tuple, NewStudy] = field(default_factory=dict)
-    # Objects whose axis / study is one still to be created.
-    pending: list[tuple[Recommendation, str, NewAxis | NewStudy]] = field(default_factory=list)
+    # Recommendations (instances, or field values of new ones) whose axis or study is
+    # still to be created.
+    pending: list[tuple[Recommendation | dict, str, NewAxis | NewStudy]] = field(
+        default_factory=list
+    )
 
 
 class AxisResolver:
@@ -286,41 +289,38 @@ class RecommendationImporter(Importer):
 
     def plan(self, table: Table, report: Report, *, progress) -> Plan:
         plan = Plan()
-        existing: dict[str, list[Recommendation]] = {}
+        self.existing: dict[str, list[Recommendation]] = {}
         for rec in Recommendation.objects.filter(chantier=self.chantier).order_by("pk"):
-            existing.setdefault(rec.code.casefold(), []).append(rec)
-        axes = AxisResolver(self.chantier, create_missing=self.create_missing)
-        studies = StudyResolver(create_missing=self.create_missing)
-        dispositions = _disposition_lookup()
-        today = timezone.localdate()
-        seen: dict[str, int] = {}
+            self.existing.setdefault(rec.code.casefold(), []).append(rec)
+        self.axes = AxisResolver(self.chantier, create_missing=self.create_missing)
+        self.studies = StudyResolver(create_missing=self.create_missing)
+        self.dispositions = _disposition_lookup()
+        self.labels = {value: disposition_label(value) for value in Disposition.values}
+        self.today = timezone.localdate()
+        self.seen: dict[str, int] = {}
         total = len(table.rows)
         for index, row in enumerate(table.rows):
             if index % BATCH == 0:
                 progress("analyse", index, total)
             result = RowResult(number=row.number, code="")
             report.rows.append(result)
-            self._plan_row(
-                row, result, table, plan, existing, seen, axes, studies, dispositions, today
-            )
+            self._plan_row(row, result, plan)
         progress("analyse", total, total)
-        plan.new_axes = axes.new
-        plan.new_studies = studies.new
-        if axes.new:
+        plan.new_axes = self.axes.new
+        plan.new_studies = self.studies.new
+        if plan.new_axes:
             report.notes.append(
                 _("Axes à créer : %(names)s.")
-                % {"names": ", ".join(f"{a.name} ({a.code})" for a in axes.new.values())}
+                % {"names": ", ".join(f"{a.name} ({a.code})" for a in plan.new_axes.values())}
             )
-        if studies.new:
+        if plan.new_studies:
             report.notes.append(
                 _("Études à créer : %(names)s.")
-                % {"names": ", ".join(s.title for s in studies.new.values())}
+                % {"names": ", ".join(s.title for s in plan.new_studies.values())}
             )
         return plan
 
-    def _plan_row(
-        self, row, result, table, plan, existing, seen, axes, studies, dispositions, today
-    ):
+    def _plan_row(self, row, result: RowResult, plan: Plan) -> None:
         code = tabular.text(row.cells.get("code"))
         result.code = code
         if not code:
@@ -330,14 +330,15 @@ class RecommendationImporter(Importer):
             result.error(LABELS["code"], _("Code trop long (30 caractères au plus)."))
             return
         key = code.casefold()
-        if key in seen:
+        if key in self.seen:
             result.error(
                 LABELS["code"],
-                _("Code en double dans le fichier (déjà à la ligne %(n)d).") % {"n": seen[key]},
+                _("Code en double dans le fichier (déjà à la ligne %(n)d).")
+                % {"n": self.seen[key]},
             )
             return
-        seen[key] = row.number
-        matches = existing.get(key, [])
+        self.seen[key] = row.number
+        matches = self.existing.get(key, [])
         if len(matches) > 1:
             result.error(
                 LABELS["code"],
@@ -370,14 +371,14 @@ class RecommendationImporter(Importer):
         if row.has("axis"):
             raw = tabular.text(row.cells["axis"])
             try:
-                values["axis"] = axes.resolve(raw) if raw else None
+                values["axis"] = self.axes.resolve(raw) if raw else None
             except CellError as exc:
                 result.error(LABELS["axis"], exc.message)
         if row.has("study"):
             raw = tabular.text(row.cells["study"])
             year = values.get("study_year")
             try:
-                values["study"] = studies.resolve(raw, year) if raw else None
+                values["study"] = self.studies.resolve(raw, year) if raw else None
             except CellError as exc:
                 result.error(LABELS["study"], exc.message)
 
@@ -386,14 +387,14 @@ class RecommendationImporter(Importer):
         if row.has("disposition"):
             raw = tabular.text(row.cells["disposition"])
             if raw:
-                disposition = dispositions.get(tabular.normalise(raw))
+                disposition = self.dispositions.get(tabular.normalise(raw))
                 if disposition is None:
                     result.error(
                         LABELS["disposition"],
                         _("Décision inconnue : « %(v)s ». Valeurs admises : %(values)s.")
                         % {
                             "v": raw,
-                            "values": ", ".join(disposition_label(v) for v in Disposition.values),
+                            "values": ", ".join(self.labels.values()),
                         },
                     )
                     disposition = current
@@ -412,8 +413,8 @@ class RecommendationImporter(Importer):
                         LABELS["disposition"],
                         _("Impossible de passer de « %(old)s » à « %(new)s ».")
                         % {
-                            "old": disposition_label(current),
-                            "new": disposition_label(disposition),
+                            "old": self.labels[current],
+                            "new": self.labels[disposition],
                         },
                     )
         justification = values.get("justification", rec.disposition_justification if rec else "")
@@ -421,34 +422,60 @@ class RecommendationImporter(Importer):
             result.error(
                 LABELS["justification"],
                 _("Une justification est requise pour la décision « %(d)s ».")
-                % {"d": disposition_label(disposition)},
+                % {"d": self.labels[disposition]},
             )
         if result.errors:
             return
 
         if creating:
-            rec = Recommendation(chantier=self.chantier, code=code, title=values["title"])
+            self._plan_create(code, values, disposition, result, plan)
+        else:
+            self._plan_update(rec, values, current, disposition, result, plan)
+
+    def _plan_create(self, code, values, disposition, result, plan: Plan) -> None:
+        """A new recommendation, kept as field values: the model instance is only built
+        when applying (a dry run of 10,000 rows need not build 10,000 instances)."""
+        result.created = True
+        fields = {"code": code}
+        for key, name in (
+            ("title", "title"),
+            ("text", "text"),
+            ("source_location", "source_location"),
+            ("axis", "axis"),
+            ("study", "study"),
+            ("justification", "disposition_justification"),
+        ):
+            value = values.get(key)
+            if value in (None, ""):
+                continue
+            if isinstance(value, NewAxis | NewStudy):
+                plan.pending.append((fields, name, value))
+                result.change(LABELS[key], "", str(value))
+            else:
+                fields[name] = value
+                result.change(LABELS[key], "", _name(value) if key in ("axis", "study") else value)
+        if disposition != Disposition.UNDER_REVIEW:
+            fields["disposition"] = disposition
+            fields["disposition_date"] = self.today
+            result.change(
+                LABELS["disposition"],
+                self.labels[Disposition.UNDER_REVIEW],
+                self.labels[disposition],
+            )
+        plan.to_create.append(fields)
+
+    def _plan_update(self, rec, values, current, disposition, result, plan: Plan) -> None:
         changed: list[str] = []
 
-        def assign(field_name, label, new, old_display=None, new_display=None, multiline=False):
+        def assign(field_name, label, new, multiline=False):
             old = getattr(rec, field_name)
-            if isinstance(new, str) and isinstance(old, str):
-                if tabular.same_text(old, new, multiline=multiline):
-                    return
-            elif old == new:
+            if tabular.same_text(old, new, multiline=multiline):
                 return
             setattr(rec, field_name, new)
             changed.append(field_name)
-            result.change(
-                label,
-                old_display if old_display is not None else ("" if creating else old),
-                new_display if new_display is not None else new,
-            )
+            result.change(label, old, new)
 
-        if creating:
-            result.created = True
-            result.change(LABELS["title"], "", values["title"])
-        elif "title" in values:
+        if "title" in values:
             assign("title", LABELS["title"], values["title"])
         if "text" in values:
             assign("text", LABELS["text"], values["text"], multiline=True)
@@ -458,23 +485,21 @@ class RecommendationImporter(Importer):
             if fk not in values:
                 continue
             target = values[fk]
-            old_obj = (axes if fk == "axis" else studies).by_id.get(getattr(rec, f"{fk}_id"))
+            resolver = self.axes if fk == "axis" else self.studies
+            old_obj = resolver.by_id.get(getattr(rec, f"{fk}_id"))
             if isinstance(target, NewAxis | NewStudy):
                 plan.pending.append((rec, fk, target))
-                setattr(rec, fk, None)
                 changed.append(fk)
-                result.change(LABELS[fk], "" if creating else _name(old_obj), str(target))
+                result.change(LABELS[fk], _name(old_obj), str(target))
             elif (old_obj.pk if old_obj else None) != (target.pk if target else None):
                 setattr(rec, fk, target)
                 changed.append(fk)
-                result.change(LABELS[fk], "" if creating else _name(old_obj), _name(target))
+                result.change(LABELS[fk], _name(old_obj), _name(target))
         if disposition != current:
             rec.disposition = disposition
-            rec.disposition_date = today
+            rec.disposition_date = self.today
             changed += ["disposition", "disposition_date"]
-            result.change(
-                LABELS["disposition"], disposition_label(current), disposition_label(disposition)
-            )
+            result.change(LABELS["disposition"], self.labels[current], self.labels[disposition])
         if "justification" in values:
             assign(
                 "disposition_justification",
@@ -482,10 +507,7 @@ class RecommendationImporter(Importer):
                 values["justification"],
                 multiline=True,
             )
-
-        if creating:
-            plan.to_create.append(rec)
-        elif changed:
+        if changed:
             plan.to_update.append(rec)
             plan.update_fields.update(changed)
 
@@ -507,14 +529,19 @@ class RecommendationImporter(Importer):
             for new in plan.new_studies.values():
                 new.obj = Study(title=new.title, year=new.year)
             bulk_create_with_history([n.obj for n in plan.new_studies.values()], Study, **kwargs)
-        for rec, fk, new in plan.pending:
-            setattr(rec, fk, new.obj)
+        for target, fk, new in plan.pending:
+            if isinstance(target, dict):
+                target[fk] = new.obj
+            else:
+                setattr(target, fk, new.obj)
         total = len(plan.to_create) + len(plan.to_update)
         progress("enregistrement", 0, total)
         for start in range(0, len(plan.to_create), BATCH * 4):
-            bulk_create_with_history(
-                plan.to_create[start : start + BATCH * 4], Recommendation, **kwargs
-            )
+            chunk = [
+                Recommendation(chantier=self.chantier, **fields)
+                for fields in plan.to_create[start : start + BATCH * 4]
+            ]
+            bulk_create_with_history(chunk, Recommendation, **kwargs)
             progress("enregistrement", min(start + BATCH * 4, len(plan.to_create)), total)
         if plan.to_update:
             for rec in plan.to_update:
