@@ -5,7 +5,7 @@ import pytest
 from django.db import DatabaseError
 
 from actions import importing
-from actions.importing import export_rows, import_actions
+from actions.importing import export_rows, import_actions, importer
 from actions.models import Action, ActionPartner, ActionRecommendation, ActionStatus
 from chantiers import tabular
 from chantiers.models import Membership
@@ -382,14 +382,14 @@ def test_a_database_failure_mid_apply_rolls_everything_back(chantier, lead, worl
     data = make_csv(
         [["Code", "Titre", "Recommandations", "Partenaires"], ["A-01", "T", "R-001", "SVA"]]
     )
-    real = importing.bulk_create_with_history
+    real = importer.bulk_create_with_history
 
     def fail_on_partners(objs, model, **kwargs):
         if model is ActionPartner:
             raise DatabaseError("contrainte violée")
         return real(objs, model, **kwargs)
 
-    monkeypatch.setattr(importing, "bulk_create_with_history", fail_on_partners)
+    monkeypatch.setattr(importer, "bulk_create_with_history", fail_on_partners)
     report = apply(data, chantier, lead)
 
     assert report.applied is False

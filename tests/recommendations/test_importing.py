@@ -5,7 +5,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from recommendations import importing
-from recommendations.importing import export_rows, import_recommendations
+from recommendations.importing import export_rows, import_recommendations, importer
 from recommendations.models import Recommendation, StrategicAxis, Study
 from tests.factories import AxisFactory, ChantierFactory, RecommendationFactory, StudyFactory
 from tests.spreadsheets import changes, errors, make_csv, make_xlsx, outcomes
@@ -464,7 +464,7 @@ def test_a_database_failure_mid_apply_rolls_everything_back(chantier, lead, monk
         raise DatabaseError("disque plein")
 
     # The new axis and the new recommendation are written before the update fails.
-    monkeypatch.setattr(importing, "bulk_update_with_history", fail)
+    monkeypatch.setattr(importer, "bulk_update_with_history", fail)
     report = apply(data, chantier, lead, create_missing=True)
 
     assert report.applied is False

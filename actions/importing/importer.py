@@ -1,185 +1,31 @@
-"""Import and export of a chantier's actions (CSV / XLSX), with the recommendations
-they implement, their owner, lead organisation and partners.
+"""Planning (validation, report) and applying an import of actions."""
 
-Rows are matched to actions by code within the chantier (case-insensitive). An empty
-cell in a column the file has clears that field; a column the file does not have
-leaves the field alone. The « Recommandations » and « Partenaires » cells give the
-whole list: links and partners the cell no longer names are removed (the dry run
-shows it). A partner's engagement stage and contribution are kept when it stays.
-
-Progress (status, percent, completion date) is read-only here: it follows the
-action's append-only progress log (`actions.services.log_progress`), which a
-spreadsheet must not bypass.
-"""
-
-from __future__ import annotations
-
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
-from django.utils import translation
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions.models import Action, ActionPartner, ActionPlan, ActionRecommendation, ActionStatus
+from actions.importing.columns import (
+    COLUMNS,
+    LABELS,
+    MAX_BUDGET,
+    PARTNER_RE,
+    partner_text,
+    role_label,
+    role_lookup,
+)
+from actions.models import Action, ActionPartner, ActionPlan, ActionRecommendation
 from chantiers import tabular
 from chantiers.history import stamp
 from chantiers.models import Chantier, Membership, Organisation
-from chantiers.tabular import CellError, Column, Importer, Report, RowResult, Table
-from recommendations.importing import AxisResolver, NewAxis
+from chantiers.tabular import CellError, Importer, Report, RowResult, Table
+from recommendations.importing.resolvers import AxisResolver, NewAxis
 from recommendations.models import Recommendation, StrategicAxis
 
 BATCH = 500
-MAX_BUDGET = Decimal("9999999999.99")
-
-COLUMNS = [
-    Column(
-        "code",
-        "Code",
-        ("Code de l'action", "N°", "No", "Numéro", "Identifiant", "Action code"),
-        required=True,
-        help=gettext_lazy("Code unique dans le chantier, par exemple A-07."),
-    ),
-    Column(
-        "title",
-        "Titre",
-        ("Intitulé", "Action", "Title"),
-        help=gettext_lazy("Obligatoire pour une nouvelle action (300 caractères au plus)."),
-    ),
-    Column("description", "Description", ("Texte",), help=gettext_lazy("Description libre.")),
-    Column(
-        "plan",
-        "Plan",
-        ("Plan d'action", "Action plan"),
-        help=gettext_lazy(
-            "Titre du plan d'action. Vide : le plan actuel de l'action, ou le seul plan du "
-            "chantier pour une nouvelle action."
-        ),
-    ),
-    Column(
-        "recommendations",
-        "Recommandations",
-        ("Recommandation", "Codes des recommandations", "Recommendations", "Recommendation codes"),
-        help=gettext_lazy("Codes des recommandations mises en œuvre, séparés par des virgules."),
-    ),
-    Column(
-        "axis",
-        "Axe",
-        ("Axe stratégique", "Thème", "Axis", "Strategic axis"),
-        help=gettext_lazy("Code ou nom d'un axe stratégique du chantier."),
-    ),
-    Column(
-        "lead_organisation",
-        "Organisation responsable",
-        (
-            "Porteur",
-            "Organisation",
-            "Organisme responsable",
-            "Lead organisation",
-            "Lead organization",
-        ),
-        help=gettext_lazy("Nom ou sigle d'une organisation connue."),
-    ),
-    Column(
-        "owner",
-        "Responsable",
-        ("Responsable de l'action", "Chargé de projet", "Chargée de projet", "Owner"),
-        help=gettext_lazy("Nom d'utilisateur ou courriel d'un membre du chantier."),
-    ),
-    Column(
-        "partners",
-        "Partenaires",
-        ("Partners",),
-        help=gettext_lazy(
-            "Organisations partenaires séparées par des points-virgules, chacune avec son rôle "
-            "entre parenthèses : « CQRDA (Bailleur de fonds); SVA (Contributeur) ». "
-            "Rôles : Porteur, Contributeur, Bailleur de fonds, Expert."
-        ),
-    ),
-    Column(
-        "start_date",
-        "Début",
-        ("Date de début", "Start", "Start date"),
-        help=gettext_lazy("Date AAAA-MM-JJ ou JJ/MM/AAAA."),
-    ),
-    Column(
-        "due_date",
-        "Échéance",
-        ("Date d'échéance", "Fin prévue", "Due date", "Due"),
-        help=gettext_lazy("Date AAAA-MM-JJ ou JJ/MM/AAAA, pas avant le début."),
-    ),
-    Column(
-        "budget_planned",
-        "Budget prévu",
-        ("Budget", "Budget prévu ($)", "Planned budget"),
-        help=gettext_lazy("Montant en dollars canadiens, positif."),
-    ),
-    Column(
-        "budget_spent",
-        "Budget dépensé",
-        ("Dépenses", "Budget dépensé ($)", "Spent", "Budget spent"),
-        help=gettext_lazy("Montant en dollars canadiens, positif."),
-    ),
-    Column(
-        "status",
-        "Statut",
-        ("Status",),
-        readonly=True,
-        help=gettext_lazy("Suit le journal d'avancement de l'action."),
-    ),
-    Column(
-        "percent_complete",
-        "Avancement (%)",
-        ("Avancement", "Progress", "Percent complete"),
-        readonly=True,
-        help=gettext_lazy("Suit le journal d'avancement de l'action."),
-    ),
-    Column(
-        "completed_on",
-        "Terminée le",
-        ("Completed on",),
-        readonly=True,
-        help=gettext_lazy("Suit le journal d'avancement de l'action."),
-    ),
-]
-LABELS = {c.key: c.label for c in COLUMNS}
-
-ROLE_EN = {
-    ActionPartner.Role.LEAD: ("lead", "leader"),
-    ActionPartner.Role.CONTRIBUTOR: ("contributor", "contributeur", "contributrice"),
-    ActionPartner.Role.FUNDER: ("funder", "bailleur", "financeur"),
-    ActionPartner.Role.EXPERT: ("expert", "experte"),
-}
-PARTNER_RE = re.compile(r"^(?P<org>.*?)\s*\((?P<role>[^()]*)\)\s*$")
-
-
-def role_label(value: str) -> str:
-    with translation.override("fr-ca"):
-        return str(ActionPartner.Role(value).label)
-
-
-def status_label(value: str) -> str:
-    with translation.override("fr-ca"):
-        return str(ActionStatus(value).label)
-
-
-def _role_lookup() -> dict[str, str]:
-    lookup = {}
-    for value, label in ActionPartner.Role.choices:
-        lookup[tabular.normalise(value)] = value
-        lookup[tabular.normalise(label)] = value
-        lookup[tabular.normalise(role_label(value))] = value
-        for alias in ROLE_EN[value]:
-            lookup[tabular.normalise(alias)] = value
-    return lookup
-
-
-def partner_text(org: Organisation, role: str) -> str:
-    return f"{org} ({role_label(role)})"
 
 
 class OrganisationResolver:
@@ -282,7 +128,7 @@ class ActionImporter(Importer):
                 self.user_index.setdefault(user.email.casefold(), []).append(user)
         self.orgs = OrganisationResolver()
         self.axes = AxisResolver(chantier, create_missing=self.create_missing)
-        self.roles = _role_lookup()
+        self.roles = role_lookup()
 
     def plan(self, table: Table, report: Report, *, progress) -> Plan:
         self._load()
@@ -628,51 +474,3 @@ def import_actions(
         expected_digest=expected_digest,
         progress=progress,
     )
-
-
-# ---------------------------------------------------------------------------
-# Export
-
-
-def export_queryset(queryset):
-    return queryset.select_related("plan", "axis", "lead_organisation", "owner").prefetch_related(
-        Prefetch(
-            "recommendation_links",
-            queryset=ActionRecommendation.objects.select_related("recommendation").order_by(
-                "recommendation__code"
-            ),
-        ),
-        Prefetch(
-            "partners",
-            queryset=ActionPartner.objects.select_related("organisation").order_by(
-                "organisation__name"
-            ),
-        ),
-    )
-
-
-def export_rows(queryset) -> list[list]:
-    """One row per action, in COLUMNS order (same headers as the import)."""
-    rows = []
-    for action in export_queryset(queryset):
-        rows.append(
-            [
-                action.code,
-                action.title,
-                action.description,
-                action.plan.title,
-                ", ".join(link.recommendation.code for link in action.recommendation_links.all()),
-                action.axis.name if action.axis_id else "",
-                str(action.lead_organisation) if action.lead_organisation_id else "",
-                action.owner.username if action.owner_id else "",
-                "; ".join(partner_text(p.organisation, p.role) for p in action.partners.all()),
-                action.start_date,
-                action.due_date,
-                action.budget_planned,
-                action.budget_spent,
-                status_label(action.status),
-                action.percent_complete,
-                action.completed_on,
-            ]
-        )
-    return rows

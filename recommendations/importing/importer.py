@@ -1,168 +1,33 @@
-"""Import and export of a chantier's recommendations (CSV / XLSX).
-
-Rows are matched to recommendations by code within the chantier (case-insensitive).
-An empty cell in a column the file has clears that field; a column the file does not
-have leaves the field alone.
-
-Dispositions: the import may change a recommendation's disposition, but only along
-the moves `recommendations.services.TRANSITIONS` allows, with the justification the
-model requires (« Non retenue », « Fermée sans mise en œuvre »), and never to
-« Fusionnée » or « Transférée », which need a target chosen on the recommendation's
-page. A new recommendation starts « À l'étude », so a file may create it « Retenue »,
-« Reportée » or « Non retenue » but not « Mise en œuvre ». As in `set_disposition`, a
-changed disposition gets today's date. Tiers (override included), scores and ranks
-are computed by the prioritisation and are exported for reading only.
-
-Unknown axes and studies are refused unless the caller asks for them to be created.
-"""
-
-from __future__ import annotations
+"""Planning (validation, report) and applying an import of recommendations."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Max
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chantiers import tabular
 from chantiers.models import Chantier
-from chantiers.tabular import CellError, Column, Importer, Report, RowResult, Table
+from chantiers.tabular import CellError, Importer, Report, RowResult, Table
+from recommendations.importing.columns import (
+    COLUMNS,
+    LABELS,
+    Disposition,
+    disposition_label,
+    disposition_lookup,
+)
+from recommendations.importing.resolvers import (
+    AxisResolver,
+    NewAxis,
+    NewStudy,
+    StudyResolver,
+    display_name,
+)
 from recommendations.models import Recommendation, StrategicAxis, Study
 from recommendations.services import TRANSITIONS
 
-Disposition = Recommendation.Disposition
 BATCH = 500
-
-COLUMNS = [
-    Column(
-        "code",
-        "Code",
-        ("Code de la recommandation", "N°", "No", "Numéro", "Identifiant", "Recommendation code"),
-        required=True,
-        help=gettext_lazy("Code unique dans le chantier, par exemple R-042."),
-    ),
-    Column(
-        "title",
-        "Titre",
-        ("Intitulé", "Titre de la recommandation", "Title"),
-        help=gettext_lazy("Obligatoire pour une nouvelle recommandation (300 caractères au plus)."),
-    ),
-    Column(
-        "text",
-        "Texte",
-        ("Description", "Texte de l'étude", "Texte verbatim", "Verbatim", "Extrait", "Text"),
-        help=gettext_lazy("Texte de la recommandation tel qu'il figure dans l'étude."),
-    ),
-    Column(
-        "source_location",
-        "Emplacement",
-        ("Emplacement dans l'étude", "Page", "Section", "Page ou section", "Location"),
-        help=gettext_lazy("Page ou section de l'étude (100 caractères au plus)."),
-    ),
-    Column(
-        "axis",
-        "Axe",
-        ("Axe stratégique", "Thème", "Axis", "Strategic axis"),
-        help=gettext_lazy("Code ou nom d'un axe stratégique du chantier."),
-    ),
-    Column(
-        "study",
-        "Étude",
-        ("Étude source", "Source", "Study", "Source study"),
-        help=gettext_lazy("Titre ou référence de l'étude source."),
-    ),
-    Column(
-        "study_year",
-        "Année de l'étude",
-        ("Année", "Study year", "Year"),
-        help=gettext_lazy("Année de l'étude (1900 à 2100) ; distingue deux études de même titre."),
-    ),
-    Column(
-        "disposition",
-        "Décision",
-        ("Statut", "Disposition", "Décision du comité", "Status", "Decision"),
-        help=gettext_lazy(
-            "À l'étude, Retenue, Reportée, Non retenue, En mise en œuvre, Mise en œuvre, "
-            "Fermée sans mise en œuvre. Une fusion ou un transfert se fait sur la fiche."
-        ),
-    ),
-    Column(
-        "justification",
-        "Justification",
-        ("Justification de la décision", "Rationale"),
-        help=gettext_lazy("Obligatoire pour « Non retenue » et « Fermée sans mise en œuvre »."),
-    ),
-    Column(
-        "disposition_date",
-        "Date de la décision",
-        ("Disposition date",),
-        readonly=True,
-        help=gettext_lazy("Date du dernier changement de décision."),
-    ),
-    Column(
-        "tier",
-        "Niveau",
-        ("Niveau de priorité", "Priorité", "Tier"),
-        readonly=True,
-        help=gettext_lazy("P1, P2 ou P3, calculé par la priorisation."),
-    ),
-    Column(
-        "score", "Score", (), readonly=True, help=gettext_lazy("Score 0–100 de la priorisation.")
-    ),
-    Column("rank", "Rang", ("Rank",), readonly=True, help=gettext_lazy("Rang dans le chantier.")),
-]
-LABELS = {c.key: c.label for c in COLUMNS}
-
-DISPOSITION_EN = {
-    Disposition.UNDER_REVIEW: ("under review", "pending"),
-    Disposition.RETAINED: ("retained", "accepted"),
-    Disposition.POSTPONED: ("postponed", "deferred"),
-    Disposition.NOT_RETAINED: ("not retained", "rejected"),
-    Disposition.MERGED: ("merged",),
-    Disposition.TRANSFERRED: ("transferred",),
-    Disposition.IN_IMPLEMENTATION: ("in implementation", "in progress"),
-    Disposition.IMPLEMENTED: ("implemented", "done"),
-    Disposition.CLOSED_UNIMPLEMENTED: ("closed without implementation", "closed unimplemented"),
-}
-
-
-def disposition_label(value: str) -> str:
-    with translation.override("fr-ca"):
-        return str(Disposition(value).label)
-
-
-def _disposition_lookup() -> dict[str, str]:
-    lookup = {}
-    for value, label in Disposition.choices:
-        lookup[tabular.normalise(value)] = value
-        lookup[tabular.normalise(label)] = value
-        lookup[tabular.normalise(disposition_label(value))] = value
-        for alias in DISPOSITION_EN[value]:
-            lookup[tabular.normalise(alias)] = value
-    return lookup
-
-
-@dataclass
-class NewAxis:
-    code: str
-    name: str
-    obj: StrategicAxis | None = None
-
-    def __str__(self):
-        return _("%(name)s (nouvel axe)") % {"name": self.name}
-
-
-@dataclass
-class NewStudy:
-    title: str
-    year: int | None
-    obj: Study | None = None
-
-    def __str__(self):
-        return _("%(title)s (nouvelle étude)") % {"title": self.title}
 
 
 @dataclass
@@ -177,104 +42,6 @@ class Plan:
     pending: list[tuple[Recommendation | dict, str, NewAxis | NewStudy]] = field(
         default_factory=list
     )
-
-
-class AxisResolver:
-    """An axis from a cell: its code or its name, within the chantier."""
-
-    def __init__(self, chantier: Chantier, *, create_missing: bool):
-        self.chantier = chantier
-        self.create_missing = create_missing
-        self.axes = list(StrategicAxis.objects.filter(chantier=chantier))
-        self.by_id = {a.pk: a for a in self.axes}
-        self.by_code: dict[str, list] = {}
-        self.by_name: dict[str, list] = {}
-        for axis in self.axes:
-            self.by_code.setdefault(tabular.normalise(axis.code), []).append(axis)
-            self.by_name.setdefault(tabular.normalise(axis.name), []).append(axis)
-        self.new: dict[str, NewAxis] = {}
-
-    def resolve(self, value: str) -> StrategicAxis | NewAxis:
-        key = tabular.normalise(value)
-        found = {a.pk: a for a in self.by_code.get(key, []) + self.by_name.get(key, [])}
-        if len(found) == 1:
-            return next(iter(found.values()))
-        if len(found) > 1:
-            raise CellError(
-                _("« %(v)s » désigne plusieurs axes : indiquez le code de l'axe.") % {"v": value}
-            )
-        if not self.create_missing:
-            raise CellError(
-                _(
-                    "Axe inconnu dans ce chantier : « %(v)s ». Corrigez-le, ou cochez « créer "
-                    "les axes et études manquants »."
-                )
-                % {"v": value}
-            )
-        if key not in self.new:
-            self.new[key] = NewAxis(code=self._new_code(value), name=value[:200])
-        return self.new[key]
-
-    def _new_code(self, value: str) -> str:
-        taken = {a.code.casefold() for a in self.axes} | {
-            n.code.casefold() for n in self.new.values()
-        }
-        base = slugify(tabular.ascii_fold(value)).upper()[:30].strip("-") or "AXE"
-        code, suffix = base, 1
-        while code.casefold() in taken:
-            suffix += 1
-            code = f"{base[: 30 - len(str(suffix)) - 1]}-{suffix}"
-        return code
-
-
-class StudyResolver:
-    """A study from its title or reference (studies are shared by every chantier),
-    narrowed by year when the file gives one."""
-
-    def __init__(self, *, create_missing: bool):
-        self.create_missing = create_missing
-        self.index: dict[str, list[Study]] = {}
-        self.by_id: dict[int, Study] = {}
-        for study in Study.objects.all():
-            self.by_id[study.pk] = study
-            self.index.setdefault(tabular.normalise(study.title), []).append(study)
-            if study.reference:
-                self.index.setdefault(tabular.normalise(study.reference), []).append(study)
-        self.new: dict[tuple, NewStudy] = {}
-
-    def resolve(self, value: str, year: int | None) -> Study | NewStudy:
-        key = tabular.normalise(value)
-        candidates = list({s.pk: s for s in self.index.get(key, [])}.values())
-        if year is not None and len(candidates) > 1:
-            candidates = [s for s in candidates if s.year == year] or candidates
-        if len(candidates) == 1:
-            return candidates[0]
-        if len(candidates) > 1:
-            raise CellError(
-                _("Plusieurs études s'appellent « %(v)s » : précisez l'année de l'étude.")
-                % {"v": value}
-            )
-        if not self.create_missing:
-            raise CellError(
-                _(
-                    "Étude inconnue : « %(v)s ». Corrigez-la, ou cochez « créer les axes et "
-                    "études manquants »."
-                )
-                % {"v": value}
-            )
-        if (key, year) not in self.new:
-            self.new[(key, year)] = NewStudy(title=value[:300], year=year)
-        return self.new[(key, year)]
-
-
-def _name(obj) -> str:
-    if obj is None:
-        return ""
-    if isinstance(obj, StrategicAxis):
-        return obj.name
-    if isinstance(obj, Study):
-        return obj.title
-    return str(obj)
 
 
 class RecommendationImporter(Importer):
@@ -294,7 +61,7 @@ class RecommendationImporter(Importer):
             self.existing.setdefault(rec.code.casefold(), []).append(rec)
         self.axes = AxisResolver(self.chantier, create_missing=self.create_missing)
         self.studies = StudyResolver(create_missing=self.create_missing)
-        self.dispositions = _disposition_lookup()
+        self.dispositions = disposition_lookup()
         self.labels = {value: disposition_label(value) for value in Disposition.values}
         self.today = timezone.localdate()
         self.seen: dict[str, int] = {}
@@ -453,7 +220,9 @@ class RecommendationImporter(Importer):
                 result.change(LABELS[key], "", str(value))
             else:
                 fields[name] = value
-                result.change(LABELS[key], "", _name(value) if key in ("axis", "study") else value)
+                result.change(
+                    LABELS[key], "", display_name(value) if key in ("axis", "study") else value
+                )
         if disposition != Disposition.UNDER_REVIEW:
             fields["disposition"] = disposition
             fields["disposition_date"] = self.today
@@ -490,11 +259,11 @@ class RecommendationImporter(Importer):
             if isinstance(target, NewAxis | NewStudy):
                 plan.pending.append((rec, fk, target))
                 changed.append(fk)
-                result.change(LABELS[fk], _name(old_obj), str(target))
+                result.change(LABELS[fk], display_name(old_obj), str(target))
             elif (old_obj.pk if old_obj else None) != (target.pk if target else None):
                 setattr(rec, fk, target)
                 changed.append(fk)
-                result.change(LABELS[fk], _name(old_obj), _name(target))
+                result.change(LABELS[fk], display_name(old_obj), display_name(target))
         if disposition != current:
             rec.disposition = disposition
             rec.disposition_date = self.today
@@ -580,31 +349,3 @@ def import_recommendations(
         expected_digest=expected_digest,
         progress=progress,
     )
-
-
-# ---------------------------------------------------------------------------
-# Export
-
-
-def export_rows(queryset) -> list[list]:
-    """One row per recommendation, in COLUMNS order (same headers as the import)."""
-    rows = []
-    for rec in queryset.select_related("axis", "study"):
-        rows.append(
-            [
-                rec.code,
-                rec.title,
-                rec.text,
-                rec.source_location,
-                rec.axis.name if rec.axis_id else "",
-                rec.study.title if rec.study_id else "",
-                rec.study.year if rec.study_id else None,
-                disposition_label(rec.disposition),
-                rec.disposition_justification,
-                rec.disposition_date,
-                rec.tier,
-                rec.score,
-                rec.rank,
-            ]
-        )
-    return rows
