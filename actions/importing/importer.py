@@ -86,8 +86,14 @@ class ActionImporter(Importer):
     def _load(self):
         chantier = self.chantier
         self.existing: dict[str, list[Action]] = {}
-        for action in Action.objects.filter(chantier=chantier).order_by("pk"):
+        actions = Action.objects.filter(chantier=chantier).order_by("pk")
+        partners = ActionPartner.objects.filter(action__chantier=chantier)
+        if self.for_update:
+            actions, partners = actions.select_for_update(), partners.select_for_update()
+        self.action_codes: dict[int, str] = {}
+        for action in actions:
             self.existing.setdefault(action.code.casefold(), []).append(action)
+            self.action_codes[action.pk] = action.code
         self.recs: dict[str, tuple[int, str]] = {
             code.casefold(): (pk, code)
             for pk, code in Recommendation.objects.filter(chantier=chantier).values_list(
@@ -99,7 +105,7 @@ class ActionImporter(Importer):
         for link in ActionRecommendation.objects.filter(action__chantier=chantier):
             self.links.setdefault(link.action_id, {})[link.recommendation_id] = link
         self.partners: dict[int, dict[int, ActionPartner]] = {}
-        for partner in ActionPartner.objects.filter(action__chantier=chantier):
+        for partner in partners:
             self.partners.setdefault(partner.action_id, {})[partner.organisation_id] = partner
         self.plans = list(ActionPlan.objects.filter(chantier=chantier))
         self.plans_by_id = {p.pk: p for p in self.plans}
@@ -427,6 +433,11 @@ class ActionImporter(Importer):
         if plan.to_create:
             bulk_create_with_history(plan.to_create, Action, **kwargs)
         if plan.to_update:
+            tabular.check_versions(
+                Action.objects.filter(chantier=self.chantier),
+                {a.pk: a.version for a in plan.to_update},
+                codes={a.pk: a.code for a in plan.to_update},
+            )
             for action in plan.to_update:
                 action.version += 1
             fields = sorted(plan.update_fields | {"version"})
@@ -442,6 +453,11 @@ class ActionImporter(Importer):
             ]
             bulk_create_with_history(partners, ActionPartner, **kwargs)
         if plan.partner_updates:
+            tabular.check_versions(
+                ActionPartner.objects.filter(action__chantier=self.chantier),
+                {p.pk: p.version for p in plan.partner_updates},
+                codes={p.pk: self.action_codes[p.action_id] for p in plan.partner_updates},
+            )
             for partner in plan.partner_updates:
                 partner.version += 1
             bulk_update_with_history(

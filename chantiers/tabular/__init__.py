@@ -54,7 +54,14 @@ from chantiers.tabular.reading import (
     sniff_delimiter,
 )
 from chantiers.tabular.report import Change, Outcome, Report, RowError, RowResult
-from chantiers.tabular.running import Importer, Progress, change_reason, run_import
+from chantiers.tabular.running import (
+    ConcurrentEdit,
+    Importer,
+    Progress,
+    change_reason,
+    check_versions,
+    run_import,
+)
 from chantiers.tabular.stash import discard, sha256, stash, stash_dir, unstash
 from chantiers.tabular.writing import csv_bytes, export_cell, help_rows, xlsx_bytes
 
@@ -64,6 +71,7 @@ __all__ = [
     "CellError",
     "Change",
     "Column",
+    "ConcurrentEdit",
     "Importer",
     "Outcome",
     "Progress",
@@ -78,6 +86,7 @@ __all__ = [
     "change_reason",
     "check_length",
     "check_size",
+    "check_versions",
     "clean_filename",
     "csv_bytes",
     "decode_text",

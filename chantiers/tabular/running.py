@@ -24,11 +24,43 @@ def change_reason(filename: str) -> str:
     return f"{prefix}{name} »"
 
 
+class ConcurrentEdit(Exception):
+    """Rows the import is about to update changed since it read them."""
+
+    def __init__(self, message: str):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+def check_versions(queryset, expected: dict[int, int], *, codes: dict[int, str]) -> None:
+    """Refuse (ConcurrentEdit) if a row of `queryset` planned for update no longer has the
+    version the plan read: someone saved it meanwhile, and a bulk update would silently
+    overwrite their change. One query, whatever the number of rows."""
+    if not expected:
+        return
+    current = dict(queryset.values_list("pk", "version"))
+    changed = sorted(codes[pk] for pk, version in expected.items() if current.get(pk) != version)
+    if changed:
+        shown = ", ".join(changed[:10]) + (" …" if len(changed) > 10 else "")
+        raise ConcurrentEdit(
+            _(
+                "Modifié par quelqu'un d'autre pendant l'importation : %(codes)s. Rien n'a été "
+                "enregistré : refaites l'essai."
+            )
+            % {"codes": shown}
+        )
+
+
 class Importer:
     """What an app provides: its columns, a planner (reads the database, validates every
-    row, fills `report`, writes nothing) and an applier (writes the plan)."""
+    row, fills `report`, writes nothing) and an applier (writes the plan).
+
+    `for_update` is true while applying: the planner then reads the rows it may change
+    with SELECT … FOR UPDATE (PostgreSQL), so that a form saved meanwhile waits and then
+    fails its own version check instead of being overwritten."""
 
     columns: Sequence[Column] = ()
+    for_update: bool = False
 
     def plan(self, table: Table, report: Report, *, progress: Progress):  # pragma: no cover
         raise NotImplementedError
@@ -67,6 +99,7 @@ def run_import(
     try:
         with transaction.atomic():
             if not dry_run:
+                importer.for_update = True
                 importer.lock()
             plan = importer.plan(table, report, progress=progress)
             if dry_run or report.has_errors:
@@ -76,6 +109,9 @@ def run_import(
                 return report
             importer.apply(plan, by=by, reason=change_reason(filename), progress=progress)
             report.applied = True
+    except ConcurrentEdit as exc:
+        report.applied = False
+        report.file_errors.append(exc.message)
     except DatabaseError as exc:
         report.applied = False
         report.file_errors.append(

@@ -57,7 +57,10 @@ class RecommendationImporter(Importer):
     def plan(self, table: Table, report: Report, *, progress) -> Plan:
         plan = Plan()
         self.existing: dict[str, list[Recommendation]] = {}
-        for rec in Recommendation.objects.filter(chantier=self.chantier).order_by("pk"):
+        existing = Recommendation.objects.filter(chantier=self.chantier).order_by("pk")
+        if self.for_update:
+            existing = existing.select_for_update()
+        for rec in existing:
             self.existing.setdefault(rec.code.casefold(), []).append(rec)
         self.axes = AxisResolver(self.chantier, create_missing=self.create_missing)
         self.studies = StudyResolver(create_missing=self.create_missing)
@@ -313,6 +316,11 @@ class RecommendationImporter(Importer):
             bulk_create_with_history(chunk, Recommendation, **kwargs)
             progress("enregistrement", min(start + BATCH * 4, len(plan.to_create)), total)
         if plan.to_update:
+            tabular.check_versions(
+                Recommendation.objects.filter(chantier=self.chantier),
+                {rec.pk: rec.version for rec in plan.to_update},
+                codes={rec.pk: rec.code for rec in plan.to_update},
+            )
             for rec in plan.to_update:
                 rec.version += 1
             fields = sorted(plan.update_fields | {"version"})

@@ -487,3 +487,26 @@ def test_an_export_reimports_unchanged(chantier, lead, staff, world, plan, fmt):
     assert report.file_errors == []
     assert outcomes(report) == [(2, "A-01", "unchanged"), (3, "A-02", "unchanged")]
     assert report.ignored_columns == ["Statut", "Avancement (%)", "Terminée le"]
+
+
+def test_an_action_saved_during_the_apply_is_not_overwritten(chantier, lead, plan, monkeypatch):
+    action = ActionFactory(plan=plan, code="A-01", title="Avant")
+    original_plan = importer.ActionImporter.plan
+
+    def plan_then_someone_saves(self, *args, **kwargs):
+        result = original_plan(self, *args, **kwargs)
+        other = Action.objects.get(pk=action.pk)
+        other.title = "Saisie pendant l'importation"
+        other.save()
+        return result
+
+    monkeypatch.setattr(importer.ActionImporter, "plan", plan_then_someone_saves)
+
+    report = apply(make_csv([["Code", "Titre"], ["A-01", "Après"]]), chantier, lead)
+
+    assert report.file_errors == [
+        "Modifié par quelqu'un d'autre pendant l'importation : A-01. Rien n'a été enregistré : "
+        "refaites l'essai."
+    ]
+    # The simulated save ran on the import's own connection and rolled back with it.
+    assert Action.objects.get().title == "Avant"

@@ -595,3 +595,29 @@ def test_an_export_reimports_unchanged(chantier, lead, axis, study, fmt):
         (4, "R-003", "unchanged"),
     ]
     assert report.ignored_columns == ["Date de la décision", "Niveau", "Score", "Rang"]
+
+
+def test_a_form_saved_during_the_apply_is_not_overwritten(chantier, lead, monkeypatch):
+    rec = RecommendationFactory(chantier=chantier, code="R-1", title="Avant")
+    original_plan = importer.RecommendationImporter.plan
+
+    def plan_then_someone_saves(self, *args, **kwargs):
+        plan = original_plan(self, *args, **kwargs)
+        other = Recommendation.objects.get(pk=rec.pk)
+        other.title = "Saisie pendant l'importation"
+        other.save()
+        return plan
+
+    monkeypatch.setattr(importer.RecommendationImporter, "plan", plan_then_someone_saves)
+    data = make_csv([["Code", "Titre"], ["R-1", "Après"], ["R-2", "Nouvelle"]])
+
+    report = apply(data, chantier, lead)
+
+    assert report.applied is False
+    assert report.file_errors == [
+        "Modifié par quelqu'un d'autre pendant l'importation : R-1. Rien n'a été enregistré : "
+        "refaites l'essai."
+    ]
+    # The simulated save ran on the import's own connection, so it rolled back with it;
+    # what matters is that "Après" never overwrote it.
+    assert list(Recommendation.objects.values_list("code", "title")) == [("R-1", "Avant")]
