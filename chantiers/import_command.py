@@ -11,12 +11,14 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chantiers import tabular
 from chantiers.history import system_user
 from chantiers.models import Chantier
 
-STAGES = {"analyse": "Analyse", "enregistrement": "Enregistrement"}
+STAGES = {"analyse": gettext_lazy("Analyse"), "enregistrement": gettext_lazy("Enregistrement")}
 
 
 class ProgressBar:
@@ -32,7 +34,7 @@ class ProgressBar:
         total = max(total, 1)
         filled = self.WIDTH * done // total
         line = (
-            f"\r{STAGES.get(stage, stage):<15} [{'#' * filled}{'-' * (self.WIDTH - filled)}] "
+            f"\r{str(STAGES.get(stage, stage)):<15} [{'#' * filled}{'-' * (self.WIDTH - filled)}] "
             f"{100 * done // total:3d} % ({done}/{total})"
         )
         if line != self.last:
@@ -72,11 +74,15 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         chantier = Chantier.objects.filter(code=options["chantier"]).first()
         if chantier is None:
-            raise CommandError(f"Chantier inconnu : {options['chantier']}", returncode=2)
+            raise CommandError(
+                _("Chantier inconnu : %(code)s") % {"code": options["chantier"]}, returncode=2
+            )
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
-                raise CommandError(f"Utilisateur inconnu : {options['user']}", returncode=2)
+                raise CommandError(
+                    _("Utilisateur inconnu : %(name)s") % {"name": options["user"]}, returncode=2
+                )
         else:
             user = system_user()
         try:
@@ -85,7 +91,9 @@ class ImportCommand(BaseCommand):
         except tabular.TabularError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         except OSError as exc:
-            raise CommandError(f"Fichier illisible : {exc}", returncode=2) from exc
+            raise CommandError(
+                _("Fichier illisible : %(err)s") % {"err": exc}, returncode=2
+            ) from exc
 
         show_progress = options["progress"] or self.stderr.isatty()
         report = self.run_import(
@@ -101,18 +109,20 @@ class ImportCommand(BaseCommand):
         lines = report.text_lines(errors_only=options["verbosity"] < 1)
         for line in lines:
             self.stdout.write(line)
-        if report.file_errors and not report.rows:
+        if report.file_errors:  # the file, the limits or the database: not a row problem
             raise CommandError(report.file_errors[0], returncode=2)
         if report.has_errors:
             raise CommandError(
-                f"{len(report.error_rows)} ligne(s) en erreur : rien n'a été enregistré.",
+                _("%(n)d ligne(s) en erreur : rien n'a été enregistré.")
+                % {"n": len(report.error_rows)},
                 returncode=1,
             )
         if options["dry_run"]:
-            self.stdout.write("Essai seulement : rien n'a été enregistré.")
+            self.stdout.write(_("Essai seulement : rien n'a été enregistré."))
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Importation des {self.kind_label} appliquée en {report.seconds:.1f} s."
+                    _("Importation des %(kind)s appliquée en %(s)s s.")
+                    % {"kind": self.kind_label, "s": f"{report.seconds:.1f}"}
                 )
             )

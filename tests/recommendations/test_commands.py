@@ -165,3 +165,24 @@ def test_import_actions_command(tmp_path, chantier):
 
     assert "Importation des actions appliquée" in out.splitlines()[-1]
     assert Action.objects.get().title == "Une action"
+
+
+def test_command_exits_2_when_the_database_refuses_the_write(tmp_path, chantier, monkeypatch):
+    from django.db import DatabaseError
+
+    from recommendations.importing import importer
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("verrou")
+
+    monkeypatch.setattr(importer, "bulk_create_with_history", fail)
+    path = write(tmp_path, make_csv([["Code", "Titre"], ["R-1", "Un"]]))
+
+    with pytest.raises(CommandError) as exc:
+        call("import_recommendations", path, "--chantier", chantier.code)
+
+    assert (exc.value.returncode, str(exc.value)) == (
+        2,
+        "La base de données a refusé l'importation ; rien n'a été enregistré (verrou).",
+    )
+    assert Recommendation.objects.count() == 0
