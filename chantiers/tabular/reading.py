@@ -213,6 +213,9 @@ def _xlsx_records(data: bytes) -> Iterable[tuple[int, list]]:
         if not workbook.worksheets:
             raise TabularError(_("Ce classeur ne contient aucune feuille."))
         sheet = workbook.worksheets[0]
+        # Some tools write a wrong <dimension> (e.g. "A1"); read-only mode trusts it and
+        # would stop there. Read every row the sheet really has.
+        sheet.reset_dimensions()
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, list(values)

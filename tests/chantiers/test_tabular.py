@@ -379,3 +379,23 @@ def test_change_reason_fits_history_column():
 
 def test_clean_filename_drops_paths_and_control_characters():
     assert tabular.clean_filename("C:\\Users\\moi\\..\\recs\x00.csv") == "recs.csv"
+
+
+def test_an_xlsx_with_a_wrong_dimension_tag_is_read_whole():
+    import re
+
+    data = make_xlsx([["Code", "Titre"], ["R-1", "A"], ["R-2", "B"]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', content)
+            target.writestr(item, content)
+
+    table = read(out.getvalue(), "f.xlsx")
+
+    assert [r.cells for r in table.rows] == [
+        {"code": "R-1", "title": "A"},
+        {"code": "R-2", "title": "B"},
+    ]
