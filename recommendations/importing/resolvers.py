@@ -98,14 +98,18 @@ class StudyResolver:
     def resolve(self, value: str, year: int | None) -> Study | NewStudy:
         key = tabular.normalise(value)
         candidates = list({s.pk: s for s in self.index.get(key, [])}.values())
-        if year is not None and len(candidates) > 1:
-            candidates = [s for s in candidates if s.year == year] or candidates
+        if year is not None:
+            # A year names one edition: « Diagnostic 2024 » is not « Diagnostic 2019 ».
+            candidates = [s for s in candidates if s.year == year]
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
             raise CellError(
                 _("Plusieurs études s'appellent « %(v)s » : précisez l'année de l'étude.")
                 % {"v": value}
+                if year is None
+                else _("Plusieurs études « %(v)s » datent de %(y)s : indiquez leur référence.")
+                % {"v": value, "y": year}
             )
         if not self.create_missing:
             raise CellError(
@@ -113,7 +117,7 @@ class StudyResolver:
                     "Étude inconnue : « %(v)s ». Corrigez-la, ou cochez « créer les axes et "
                     "études manquants »."
                 )
-                % {"v": value}
+                % {"v": f"{value} ({year})" if year else value}
             )
         if (key, year) not in self.new:
             self.new[(key, year)] = NewStudy(title=value[:300], year=year)

@@ -397,6 +397,23 @@ def test_study_title_shared_by_two_studies_is_told_apart_by_year(chantier, lead)
     assert Recommendation.objects.get(code="R-1").study == newer
 
 
+def test_a_study_year_that_matches_no_edition_is_unknown(chantier, lead, study):
+    data = make_csv(
+        [["Code", "Titre", "Étude", "Année de l'étude"], ["R-1", "T", study.title, "2025"]]
+    )
+
+    report = run(data, chantier, lead)
+
+    assert errors(report) == [
+        (
+            2,
+            "Étude",
+            "Étude inconnue : « Feuille de route 4.0 (2025) ». Corrigez-la, ou cochez « créer "
+            "les axes et études manquants ».",
+        )
+    ]
+
+
 # ---------------------------------------------------------------------------
 # Missing axes and studies
 
