@@ -43,15 +43,18 @@ def test_axis_progress_figure_bars_are_mean_percent():
     assert [list(c) for c in bar.customdata] == [[3, 2, 1], [0, 0, 0]]
 
 
-def test_axis_progress_title_follows_the_language():
+def test_figure_titles_and_numbers_follow_the_language():
     with translation.override("en"):
-        fig = figures.axis_progress_figure([CYBER])
+        english = figures.axis_progress_figure([CYBER])
+        english_panel = panels.funnel(Funnel(3, 2, 1, 0, 1))
+    french = figures.axis_progress_figure([CYBER])
 
-    # No English catalogue is compiled yet: the French msgid is the fallback, and the
-    # number separators follow the language.
-    assert fig.layout.separators == ".,"
-    assert fig.data[0].text[0] == "50.0 % · 3 action(s)"
-    assert figures.axis_progress_figure([CYBER]).layout.separators == ", "
+    assert english.layout.title.text == "Progress by strategic axis"
+    assert english.data[0].text[0] == "50.0 % · 3 action(s)"
+    assert english.layout.separators == ".,"
+    assert english_panel.table.rows[-1] == ["Awaiting a disposition", 1]
+    assert french.layout.title.text == "Avancement par axe stratégique"
+    assert french.layout.separators == ", "
 
 
 def test_budget_figure_planned_and_spent_per_axis():
