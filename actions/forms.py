@@ -38,6 +38,12 @@ def person_label(user) -> str:
     return user.get_full_name() or user.username
 
 
+def organisation_label(organisation) -> str:
+    if organisation.acronym and organisation.acronym != organisation.name:
+        return f"{organisation.name} ({organisation.acronym})"
+    return organisation.name
+
+
 class ShapeForm(forms.ModelForm):
     """A ModelForm that only parses: the model is not cleaned nor changed here, because
     the service validates (with per-field French messages) and saves."""
@@ -104,6 +110,7 @@ class ActionForm(ShapeForm):
         self.fields["plan"].queryset = ActionPlan.objects.filter(chantier=chantier)
         self.fields["axis"].queryset = StrategicAxis.objects.filter(chantier=chantier)
         self.fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["lead_organisation"].label_from_instance = organisation_label
         owner = self.fields["owner"]
         owner.queryset = (
             get_user_model()
@@ -126,9 +133,7 @@ class PartnerForm(ShapeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-        self.fields["organisation"].label_from_instance = lambda o: (
-            f"{o.name} ({o.acronym})" if o.acronym else o.name
-        )
+        self.fields["organisation"].label_from_instance = organisation_label
 
 
 class PartnerEditForm(PartnerForm, EditFields):
@@ -240,7 +245,11 @@ def polish_filter_form(form) -> None:
         ]
     form.fields["owner"].label_from_instance = person_label
     form.fields["owner"].empty_label = _("Toutes les personnes")
-    form.fields["status"].empty_label = _("Tous les statuts")
+    # django-filter's choice iterator keeps the field it was built for: replace the
+    # choices rather than the empty label.
+    status = form.fields["status"]
+    status.empty_label = None
+    status.choices = [("", _("Tous les statuts")), *ActionStatus.choices]
     form.fields["axis"].empty_label = _("Tous les axes")
     form.fields["partner"].empty_label = _("Tous les partenaires")
     form.fields["recommendation"].empty_label = _("Toutes les recommandations")

@@ -266,6 +266,9 @@ def changes_since(instance, version: int) -> list[Entry]:
     return entries
 
 
+OBVIOUS_FIELDS = {"action", "chantier", "created_at"}
+
+
 def action_history(action: Action) -> list[Entry]:
     """One timeline for the action and what hangs on it (partners, milestones,
     recommendation links, indicators), removed ones included, each entry labelled with
@@ -313,5 +316,8 @@ def action_history(action: Action) -> list[Entry]:
             entry.subject = label % {"name": names.get(entry.object_id, "?")}
             entries.append(entry)
 
+    for entry in entries:
+        # Which action and chantier an object hangs on goes without saying here.
+        entry.changes = [c for c in entry.changes if c.field not in OBVIOUS_FIELDS]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

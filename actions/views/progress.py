@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,12 +31,17 @@ def _back(request, chantier, action, anchor: str):
     return redirect(f"{reverse('action-detail', args=[chantier.code, action.pk])}#{anchor}")
 
 
-def _refused(request, chantier, action, **bound):
+def _refused(request, chantier, action, *, section: str, **bound):
     """Re-render the page the form came from, with the refused form bound."""
+    anchor = f"#action-{action.pk}" if request.POST.get("from") == FROM_MINE else f"#{section}"
     messages.error(
         request,
-        _("%(code)s : rien n'a été enregistré, voyez le message à côté du champ.")
-        % {"code": action.code},
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("%(code)s : rien n'a été enregistré.") % {"code": action.code},
+            anchor,
+            _("Voir le message à côté du champ."),
+        ),
     )
     if request.POST.get("from") == FROM_MINE:
         return render_my_actions(request, action_pk=action.pk, **bound)
@@ -113,7 +119,7 @@ def log_progress(request, code, pk):
                 % {"code": action.code, "percent": data["percent"]},
             )
             return _back(request, chantier, action, "avancement")
-    return _refused(request, chantier, action, progress_form=form)
+    return _refused(request, chantier, action, section="avancement", progress_form=form)
 
 
 @require_POST
@@ -168,4 +174,4 @@ def add_measurement(request, code, pk, indicator_pk):
                 },
             )
             return _back(request, chantier, action, "indicateurs")
-    return _refused(request, chantier, action, measurement_form=form)
+    return _refused(request, chantier, action, section="indicateurs", measurement_form=form)
