@@ -193,7 +193,7 @@ class ProgressForm(forms.Form):
         label=_("Avancement (%)"),
         min_value=0,
         max_value=100,
-        widget=forms.NumberInput(attrs={"step": 5, "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     status = forms.ChoiceField(label=_("Statut"), choices=ActionStatus.choices)
     comment = forms.CharField(

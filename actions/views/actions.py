@@ -36,6 +36,8 @@ from actions.views.progress import SEVERITY_JSON
 from chantiers.permissions import can_edit, can_log_progress, readable_chantier, require
 
 PAGE_SIZE = 25
+# The action page shows the latest updates; older ones fold away.
+RECENT_UPDATES = 10
 # ?sort=<key> or ?sort=-<key>; the value is the ordering, ties broken by code.
 SORTS = {
     "code": (gettext_lazy("Code"), F("code")),
@@ -93,6 +95,7 @@ def render_action_detail(
     request, chantier, action, *, progress_form=None, measurement_form=None, link_form=None
 ):
     may_edit = can_edit(request.user, chantier)
+    updates = list(updates_for_action(action))
     may_log = can_log_progress(request.user, action)
     indicators = list(indicators_for_action(action))
     measurement_forms = [
@@ -114,7 +117,9 @@ def render_action_detail(
             "links": recommendation_links_for_action(action),
             "milestones": milestones_for_action(action),
             "measurement_forms": measurement_forms,
-            "updates": updates_for_action(action),
+            "updates": updates,
+            "recent_updates": updates[:RECENT_UPDATES],
+            "older_updates": updates[RECENT_UPDATES:],
             "decisions": action.decisions.select_related("meeting").order_by("-meeting__date"),
             "entries": action_history(action),
             "can_edit": may_edit,

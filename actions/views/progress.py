@@ -21,6 +21,8 @@ from actions.views.common import add_service_errors, scoped_action
 from chantiers.permissions import can_log_progress, require
 
 FROM_MINE = "mine"
+# "My actions" shows the next milestones only; the action page has them all.
+MILESTONES_SHOWN = 2
 # Lets the page's script ask for a comment as soon as the status gets worse.
 SEVERITY_JSON = json.dumps({str(k): v for k, v in STATUS_SEVERITY.items()})
 
@@ -70,6 +72,8 @@ def render_my_actions(request, *, action_pk=None, progress_form=None, measuremen
                 "may_log": may_log,
                 "form": form or ProgressForm(action=action),
                 "measurement_forms": measurement_forms,
+                "milestones": action.open_milestones[:MILESTONES_SHOWN],
+                "more_milestones": max(0, len(action.open_milestones) - MILESTONES_SHOWN),
             }
         )
     open_rows = [r for r in rows if not r["action"].closed]
