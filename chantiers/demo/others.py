@@ -21,7 +21,6 @@ Disposition = Recommendation.Disposition
 # Dispositions dealt in turn (an active chantier, then a closed one).
 ACTIVE_PATTERN = ["retained", "retained", "under_review", "postponed", "retained", "not_retained"]
 CLOSED_PATTERN = ["implemented", "implemented", "closed_unimplemented", "not_retained"]
-# Action durations relative to the time left, so each profile's dates make sense.
 LEADS = {
     "transformation-avancee": "AluQuébec",
     "construction-infrastructures": "AluQuébec",
@@ -53,6 +52,7 @@ def tell(writer: Writer, ref: Reference, code: str) -> None:
             text=f"{title}. {rng.choice(texts.HOW_TO)}\n\n{texts.ILLUSTRATIVE_NOTE}",
             source_location=f"p. {10 + 3 * i}",
             axis=ref.axes[(code, axes[i % len(axes)][0])],
+            study=ref.studies["sectoriels"],
         )
         for i, title in enumerate(titles, start=1)
     ]
@@ -66,7 +66,6 @@ def tell(writer: Writer, ref: Reference, code: str) -> None:
 
     closed = chantier.status == Chantier.Status.CLOSED
     pattern = CLOSED_PATTERN if closed else ACTIVE_PATTERN
-    meeting = None
     with clock(writer.at(decided, 14)):
         meeting = writer.save(
             CommitteeMeeting(
@@ -111,6 +110,7 @@ def tell(writer: Writer, ref: Reference, code: str) -> None:
     )
     left = (writer.today - plan.horizon).days  # days between the horizon and today
     for j, (title, profile) in enumerate(actions):
+        # Durations follow the profile: done before the horizon, late just past it.
         start_ago = plan_ago - 5 - 12 * j
         span = start_ago - left
         duration = {"done": span // 2, "cancelled": span // 2, "late": span - 25}.get(
@@ -135,6 +135,12 @@ def tell(writer: Writer, ref: Reference, code: str) -> None:
         for rec, rest in later:
             for disposition in rest:
                 rec = _dispose(Recommendation.objects.get(pk=rec.pk), disposition, by=by, rng=rng)
+        for rec in Recommendation.objects.filter(
+            chantier=chantier,
+            disposition=Disposition.RETAINED,
+            action_links__action__updates__percent_complete__gt=0,
+        ).distinct():
+            _dispose(rec, Disposition.IN_IMPLEMENTATION, by=by, rng=rng)
         if closed:
             _close_remaining(chantier, by=by)
 

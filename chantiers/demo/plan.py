@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
 from actions import services as action_services
@@ -43,6 +44,8 @@ STAGE_REASONS = {
     Stage.ACTIVE: "Le partenaire participe aux travaux.",
     Stage.WITHDRAWN: "Retrait du partenaire : priorités budgétaires revues.",
 }
+# Best rank first, unranked last, the same on SQLite and PostgreSQL.
+BY_RANK = F("rank").asc(nulls_last=True)
 DEFAULT_PARTNERS = ["MEI", "IQ", "CQRDA", "AMQ", "DEC"]
 CONTRIBUTIONS = [
     "Met en œuvre l'essentiel de la recommandation.",
@@ -153,13 +156,13 @@ class PlanWriter:
                 disposition__in=[Disposition.RETAINED, Disposition.IN_IMPLEMENTATION],
             )
             .exclude(action_links__isnull=False)
-            .order_by("rank", "code")[:how_many]
+            .order_by(BY_RANK, "code")[:how_many]
         )
         if not candidates:
             candidates = list(
                 Recommendation.objects.filter(
                     chantier=self.ch, axis=axis, disposition=Disposition.RETAINED
-                ).order_by("rank", "code")[:1]
+                ).order_by(BY_RANK, "code")[:1]
             )
         for rec in candidates:
             action_services.link_recommendation(
@@ -313,9 +316,8 @@ class PlanWriter:
             if action.percent_complete == 0:
                 continue
             factor = Decimal(str(round(self.rng.uniform(0.8, 1.25), 2)))
-            spent = (action.budget_planned * action.percent_complete / 100 * factor).quantize(
-                Decimal("100")
-            )
+            spent = action.budget_planned * action.percent_complete / 100 * factor
+            spent = (spent / 100).quantize(Decimal(1)) * 100  # to the hundred dollars
             if spent != action.budget_spent:
                 action.budget_spent = spent
                 self.w.save(action, reason=reason, update_fields=["budget_spent"])

@@ -20,10 +20,10 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
-from actions.models import Action, ActionPartner, ActionPlan, ActionStatus, ProgressUpdate
+from actions.models import Action, ActionPartner, ActionPlan, ActionStatus
 from actions.queries import actions_for_chantier
 from chantiers.demo import texts
-from chantiers.demo.plan import ActionSpec, PlanWriter
+from chantiers.demo.plan import BY_RANK, ActionSpec, PlanWriter
 from chantiers.demo.reference import Reference
 from chantiers.demo.timeline import Agenda, Writer, clock
 from chantiers.models import Chantier, CommitteeMeeting, Decision
@@ -86,7 +86,7 @@ class _Story:
 
     def recs(self, **filters) -> list[Recommendation]:
         return list(
-            Recommendation.objects.filter(chantier=self.ch, **filters).order_by("rank", "code")
+            Recommendation.objects.filter(chantier=self.ch, **filters).order_by(BY_RANK, "code")
         )
 
     def dispose(self, rec: Recommendation, disposition: str, justification: str = "", **kw):
@@ -609,7 +609,3 @@ class _Story:
                 f"{len(stale)} actions sont sans nouvelles depuis plus d'un mois.",
                 actions=stale,
             )
-
-
-def update_count(chantier: Chantier) -> int:
-    return ProgressUpdate.objects.filter(action__chantier=chantier).count()

@@ -241,6 +241,14 @@ STUDIES = [
         2023,
         "Étude de démonstration, 81 p.",
     ),
+    (
+        "sectoriels",
+        "Diagnostics des chantiers sectoriels de la filière (illustratif)",
+        "Équipe des chantiers AluQuébec",
+        "AluQuébec",
+        2022,
+        "Recueil de démonstration, 140 p.",
+    ),
 ]
 # Which studies each axis's recommendations come from (alternating).
 AXIS_STUDIES = {

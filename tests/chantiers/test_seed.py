@@ -253,7 +253,7 @@ def test_seed_if_empty_does_nothing_on_a_database_with_chantiers(demo, db):
     assert "aluquebec-demo" in out.getvalue()
 
 
-def test_seed_prints_the_demo_logins(demo):
+def test_seed_prints_the_demo_logins(demo, db):
     for username in ["admin", "responsable", "comite", "charge", "charge-autre"]:
         assert f"  {username} " in demo
     assert "mot de passe : aluquebec-demo" in demo
