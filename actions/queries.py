@@ -255,17 +255,6 @@ def indicators_for_action(action: Action) -> QuerySet[Indicator]:
     )
 
 
-def changes_since(instance, version: int) -> list[Entry]:
-    """What changed on a versioned object after the editor read it at `version`: the
-    timeline of its history rows newer than that version (newest first)."""
-    records = list(instance.history.filter(version__gte=version).order_by("history_date"))
-    entries = timeline(records)
-    # The row at the version read is only the baseline the first change is compared to.
-    if records and records[0].version == version and entries:
-        entries = entries[:-1]
-    return entries
-
-
 OBVIOUS_FIELDS = {"action", "chantier", "created_at"}
 
 

@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from actions.queries import actions_for_chantier, changes_since
+from actions.queries import actions_for_chantier
+from chantiers.history import timeline_since
 from chantiers.models import StaleObjectError
 from chantiers.permissions import can_edit, readable_chantier, require
 
@@ -58,7 +59,7 @@ def show_stale(form, instance) -> list:
             "enregistrez de nouveau pour les appliquer malgré tout."
         ),
     )
-    return changes_since(instance, read_version)
+    return timeline_since(instance, read_version)
 
 
 def form_page(

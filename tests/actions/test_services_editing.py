@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from actions import services
 from actions.models import Action, ActionPartner
-from actions.queries import action_history, changes_since
+from actions.queries import action_history
+from chantiers.history import timeline_since
 from chantiers.models import StaleObjectError
 from tests.factories import (
     ActionFactory,
@@ -177,12 +178,12 @@ def test_add_indicator_belongs_to_the_actions_chantier(plan, lead):
     assert (indicator.chantier, indicator.action) == (plan.chantier, action)
 
 
-def test_changes_since_lists_only_what_came_after_the_version_read(plan, lead):
+def test_timeline_since_lists_only_what_came_after_the_version_read(plan, lead):
     action = ActionFactory(plan=plan, title="Départ")
     services.update_action(action, by=lead, version=1, changes={"title": "Un"})
     services.update_action(action, by=lead, version=2, changes={"title": "Deux"}, reason="Encore")
 
-    entries = changes_since(action, 2)
+    entries = timeline_since(action, 2)
 
     assert [(e.reason, [(c.old, c.new) for c in e.changes]) for e in entries] == [
         ("Encore", [("Un", "Deux")])
