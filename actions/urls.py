@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import views
+from actions import import_views, views
 
 A = "c/<slug:code>/actions/<int:pk>/"
 
@@ -60,5 +60,26 @@ urlpatterns = [
         A + "indicateurs/<int:indicator_pk>/mesures/",
         views.add_measurement,
         name="action-measurement-add",
+    ),
+    # Import / export (issue 6)
+    path(
+        "c/<slug:code>/actions/import/",
+        import_views.action_import,
+        name="action-import",
+    ),
+    path(
+        "c/<slug:code>/actions/import/appliquer/",
+        import_views.action_import_apply,
+        name="action-import-apply",
+    ),
+    path(
+        "c/<slug:code>/actions/import/modele.<str:fmt>",
+        import_views.action_import_template,
+        name="action-import-template",
+    ),
+    path(
+        "c/<slug:code>/actions/export.<str:fmt>",
+        import_views.action_export,
+        name="action-export",
     ),
 ]

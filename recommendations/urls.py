@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations import views
+from recommendations import import_views, views
 
 urlpatterns = [
     path("c/<slug:code>/recommandations/", views.recommendation_list, name="recommendation-list"),
@@ -30,4 +30,25 @@ urlpatterns = [
         name="recommendation-tier",
     ),
     path("c/<slug:code>/priorisation/", views.round_workspace, name="round-workspace"),
+    # Import / export (issue 6)
+    path(
+        "c/<slug:code>/recommandations/import/",
+        import_views.recommendation_import,
+        name="recommendation-import",
+    ),
+    path(
+        "c/<slug:code>/recommandations/import/appliquer/",
+        import_views.recommendation_import_apply,
+        name="recommendation-import-apply",
+    ),
+    path(
+        "c/<slug:code>/recommandations/import/modele.<str:fmt>",
+        import_views.recommendation_import_template,
+        name="recommendation-import-template",
+    ),
+    path(
+        "c/<slug:code>/recommandations/export.<str:fmt>",
+        import_views.recommendation_export,
+        name="recommendation-export",
+    ),
 ]
