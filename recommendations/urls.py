@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations import views
+from recommendations import rounds, views
 
 urlpatterns = [
     path("c/<slug:code>/recommandations/", views.recommendation_list, name="recommendation-list"),
@@ -9,5 +9,46 @@ urlpatterns = [
         views.recommendation_detail,
         name="recommendation-detail",
     ),
-    path("c/<slug:code>/priorisation/", views.round_workspace, name="round-workspace"),
+    path("c/<slug:code>/priorisation/", rounds.workspace, name="round-workspace"),
+    # Prioritisation rounds (issue 7): recommendations/rounds.py
+    path("c/<slug:code>/priorisation/rondes/", rounds.round_list, name="round-list"),
+    path("c/<slug:code>/priorisation/rondes/ouvrir/", rounds.round_open, name="round-open"),
+    path("c/<slug:code>/priorisation/comparer/", rounds.round_compare, name="round-compare"),
+    path("c/<slug:code>/priorisation/rondes/<int:pk>/", rounds.workspace, name="round-detail"),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/parametres/",
+        rounds.round_settings,
+        name="round-settings",
+    ),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/figer/",
+        rounds.round_freeze,
+        name="round-freeze",
+    ),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/sensibilite/",
+        rounds.round_sensitivity,
+        name="round-sensitivity",
+    ),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/export.<str:fmt>",
+        rounds.round_export,
+        name="round-export",
+    ),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/niveau/<int:rec_pk>/",
+        rounds.tier_override,
+        name="round-override",
+    ),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/noter/", rounds.score_cell, name="round-score"
+    ),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/poids/",
+        rounds.set_weights,
+        name="round-weights",
+    ),
+    path(
+        "c/<slug:code>/priorisation/rondes/<int:pk>/cellule/", rounds.cell_detail, name="round-cell"
+    ),
 ]

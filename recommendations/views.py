@@ -10,9 +10,3 @@ def recommendation_detail(
     from django.shortcuts import render
 
     return render(request, "placeholder.html", {"page_title": "recommendation_detail"})
-
-
-def round_workspace(request, **kwargs):  # SCAFFOLD: replaced by the issue that builds this page
-    from django.shortcuts import render
-
-    return render(request, "placeholder.html", {"page_title": "round_workspace"})
