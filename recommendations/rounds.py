@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -95,6 +96,15 @@ def _json_error(message: str, status: int = 400, **extra) -> JsonResponse:
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 # ---------------------------------------------------------------------------
@@ -581,11 +591,7 @@ def _apply_settings(request, rnd, section, forms_, criterion_forms, criteria) ->
                 "r": removed,
             }
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        _add_errors(form, exc)
         messages.error(request, _errors(exc))
     except StaleObjectError as exc:
         form.add_error(None, str(exc))
@@ -658,8 +664,7 @@ def tier_override(request, code, pk, rec_pk):
                 justification=form.cleaned_data["justification"],
             )
         except ValidationError as exc:
-            for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-                form.add_error(name if name in form.fields else None, errors)
+            _add_errors(form, exc)
         except StaleObjectError as exc:
             form.add_error(None, str(exc))
         else:
@@ -969,8 +974,10 @@ def set_weights(request, code, pk):
             },
             "round": {
                 "version": rnd.version,
-                "p1_threshold": str(rnd.p1_threshold),
-                "p2_threshold": str(rnd.p2_threshold),
+                "p1_threshold": f"{rnd.p1_threshold:.2f}",
+                "p2_threshold": f"{rnd.p2_threshold:.2f}",
+                "p1_display": floatformat(rnd.p1_threshold, "-2"),
+                "p2_display": floatformat(rnd.p2_threshold, "-2"),
             },
             **_ranking_payload(rnd, table),
         }

@@ -341,8 +341,8 @@
       roundVersion.value = data.round.version;
       p1.value = p1.dataset.saved = data.round.p1_threshold;
       p2.value = p2.dataset.saved = data.round.p2_threshold;
-      document.querySelectorAll("[data-threshold=p1]").forEach(function (el) { el.textContent = data.round.p1_threshold; });
-      document.querySelectorAll("[data-threshold=p2]").forEach(function (el) { el.textContent = data.round.p2_threshold; });
+      document.querySelectorAll("[data-threshold=p1]").forEach(function (el) { el.textContent = data.round.p1_display; });
+      document.querySelectorAll("[data-threshold=p2]").forEach(function (el) { el.textContent = data.round.p2_display; });
       updateRows(data.rows);
       report(T.weights_saved);
     };
