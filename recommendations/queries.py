@@ -135,7 +135,22 @@ def recommendations_in_round(prioritisation_round: PrioritisationRound) -> Query
     )
     if not prioritisation_round.is_frozen:
         qs = qs.exclude(disposition__in=ABSORBED)
-    return qs.select_related("axis").order_by("code")
+    # Only what the round pages show: a round can hold a thousand recommendations, and
+    # their verbatim texts are long.
+    return (
+        qs.select_related("axis")
+        .only(
+            "chantier_id",
+            "code",
+            "title",
+            "disposition",
+            "tier_override",
+            "tier_override_justification",
+            "axis__name",
+            "axis__order",
+        )
+        .order_by("code")
+    )
 
 
 def eligible_assessors(chantier: Chantier):
@@ -209,10 +224,13 @@ def scored_cells_by_assessor(prioritisation_round: PrioritisationRound) -> dict[
 
 def assessments_by(prioritisation_round: PrioritisationRound, user) -> dict[tuple[int, int], dict]:
     """{(recommendation id, criterion id): {score, rationale}} of one assessor."""
-    rows = Assessment.objects.filter(criterion__round=prioritisation_round, assessor=user).values(
-        "recommendation_id", "criterion_id", "score", "rationale", "version"
-    )
-    return {(r["recommendation_id"], r["criterion_id"]): r for r in rows}
+    rows = Assessment.objects.filter(
+        criterion__round=prioritisation_round, assessor=user
+    ).values_list("recommendation_id", "criterion_id", "score", "rationale")
+    return {
+        (rec_id, crit_id): {"score": score, "rationale": rationale}
+        for rec_id, crit_id, score, rationale in rows
+    }
 
 
 def assessments_for_round(prioritisation_round: PrioritisationRound) -> QuerySet[Assessment]:
@@ -254,18 +272,21 @@ def consensus_for_round(
     qs = Assessment.objects.filter(criterion__round=prioritisation_round)
     if recommendation_ids is not None:
         qs = qs.filter(recommendation_id__in=recommendation_ids)
-    rows = qs.values("recommendation_id", "criterion_id").annotate(
-        mean=Avg("score"), low=Min("score"), high=Max("score"), n=Count("id")
+    rows = (
+        qs.order_by()
+        .values("recommendation_id", "criterion_id")
+        .annotate(mean=Avg("score"), low=Min("score"), high=Max("score"), n=Count("id"))
+        .values_list("recommendation_id", "criterion_id", "mean", "low", "high", "n")
     )
     return [
         CriterionConsensus(
-            recommendation_id=row["recommendation_id"],
-            criterion_id=row["criterion_id"],
-            mean=Decimal(str(row["mean"])),
-            spread=row["high"] - row["low"],
-            assessors=row["n"],
+            recommendation_id=rec_id,
+            criterion_id=criterion_id,
+            mean=Decimal(str(mean)),
+            spread=high - low,
+            assessors=n,
         )
-        for row in rows
+        for rec_id, criterion_id, mean, low, high, n in rows
     ]
 
 

@@ -8,6 +8,7 @@ in a constant number of queries and computes with recommendations.priority."""
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,7 +19,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -70,13 +73,23 @@ from recommendations.round_forms import (
 
 
 def fmt_score(score: Decimal | None) -> str:
-    return "—" if score is None else number_format(score, 2)
+    """75.5 → "75,50" in French: two decimals, as stored and as in the minutes."""
+    if score is None:
+        return "—"
+    return f"{score:.2f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def fmt_mean(mean: Decimal | None) -> str:
+    """A mean of 1–5 scores: 4 → "4", 3.5 → "3,5", 11/3 → "3,67"."""
     if mean is None:
         return "—"
-    return number_format(Decimal(f"{mean:.2f}".rstrip("0").rstrip(".")))
+    return _fmt_mean(f"{mean:.2f}", get_format("DECIMAL_SEPARATOR"))
+
+
+@lru_cache(maxsize=512)
+def _fmt_mean(two_places: str, separator: str) -> str:
+    # Thousands of cells share a few dozen distinct means: format each once.
+    return two_places.rstrip("0").rstrip(".").replace(".", separator)
 
 
 def display_name(user) -> str:
@@ -120,15 +133,47 @@ class Cell:
     flagged: bool
     own: int | None = None
     own_rationale: str = ""
+    editable: bool = False
+    label: str = ""  # "R-001 — Impact", for screen readers
+    rec_id: int = 0
+
+    @property
+    def html(self) -> str:
+        """The cell's markup, built here rather than in the template: a page holds up to
+        6,000 cells and the template engine would spend most of the page's time on them."""
+        rec, crit = self.rec_id, self.criterion.pk
+        common = f'data-rec="{rec}" data-crit="{crit}" aria-label="{escape(self.label)}"'
+        if self.editable:
+            own = "" if self.own is None else self.own
+            control = (
+                '<input class="score" inputmode="numeric" maxlength="1" autocomplete="off" '
+                f'value="{own}" data-saved="{own}" data-rationale="{escape(self.own_rationale)}" '
+                f"{common}>"
+            )
+        else:
+            control = f'<button type="button" class="cell-open" {common}>·</button>'
+        spread = f"↕{self.spread}" if self.assessors > 1 else ""
+        flag = " flag" if self.flagged else ""
+        # Numbers are ints or formatted by fmt_mean; every text goes through escape().
+        return mark_safe(  # noqa: S308
+            f'<td class="cell{flag}" data-crit="{crit}">{control}'
+            f'<span class="mean">{escape(self.mean)}</span><span class="spread">{spread}</span></td>'
+        )
 
 
 @dataclass
 class Row:
+    """One recommendation of the grid. Filters and sorts need only the per-row figures;
+    the cells (formatted) are built for the rows of the page shown (fill_cells)."""
+
     rec: Recommendation
     result: priority.Result
-    cells: list[Cell] = field(default_factory=list)
+    consensus: list  # per criterion: CriterionConsensus or None
+    own: list  # per criterion: {"score", "rationale"} of the signed-in assessor, or None
     max_spread: int | None = None
+    flagged: bool = False
     left_for_me: int = 0
+    cells: list[Cell] = field(default_factory=list)
 
     @property
     def tier(self) -> str:
@@ -140,7 +185,7 @@ class Row:
 
     @property
     def incomplete(self) -> bool:
-        return self.result.score is not None and self.result.criteria_scored < len(self.cells)
+        return self.result.score is not None and self.result.criteria_scored < len(self.consensus)
 
 
 def row_payload(rec: Recommendation, result: priority.Result, criteria_count: int) -> dict:
@@ -159,12 +204,35 @@ def row_payload(rec: Recommendation, result: priority.Result, criteria_count: in
 
 def _build_rows(table, *, own, spread_threshold) -> list[Row]:
     rows = []
+    criteria = [c.pk for c in table.criteria]
     for rec in table.recommendations:
-        row = Row(rec=rec, result=table.results[rec.pk])
-        for criterion in table.criteria:
-            consensus = table.consensus.get((rec.pk, criterion.pk))
-            mine = own.get((rec.pk, criterion.pk))
-            cell = Cell(
+        consensus = [table.consensus.get((rec.pk, c)) for c in criteria]
+        mine = [own.get((rec.pk, c)) for c in criteria]
+        spreads = [x.spread for x in consensus if x is not None]
+        max_spread = max(spreads) if spreads else None
+        rows.append(
+            Row(
+                rec=rec,
+                result=table.results[rec.pk],
+                consensus=consensus,
+                own=mine,
+                max_spread=max_spread,
+                flagged=max_spread is not None and max_spread >= spread_threshold,
+                left_for_me=sum(1 for m in mine if m is None),
+            )
+        )
+    return rows
+
+
+def fill_cells(
+    rows: list[Row], criteria: list[Criterion], spread_threshold: int, *, editable: bool
+) -> None:
+    for row in rows:
+        row.cells = [
+            Cell(
+                editable=editable,
+                rec_id=row.rec.pk,
+                label=f"{row.rec.code} — {criterion.name}",
                 criterion=criterion,
                 mean=fmt_mean(consensus.mean if consensus else None),
                 spread=consensus.spread if consensus else None,
@@ -173,13 +241,8 @@ def _build_rows(table, *, own, spread_threshold) -> list[Row]:
                 own=mine["score"] if mine else None,
                 own_rationale=mine["rationale"] if mine else "",
             )
-            row.cells.append(cell)
-            if cell.spread is not None and (row.max_spread is None or cell.spread > row.max_spread):
-                row.max_spread = cell.spread
-            if mine is None:
-                row.left_for_me += 1
-        rows.append(row)
-    return rows
+            for criterion, consensus, mine in zip(criteria, row.consensus, row.own, strict=True)
+        ]
 
 
 def _filter_rows(rows: list[Row], data: dict) -> list[Row]:
@@ -198,7 +261,7 @@ def _filter_rows(rows: list[Row], data: dict) -> list[Row]:
     if data.get("todo"):
         rows = [r for r in rows if r.left_for_me]
     if data.get("disagreement"):
-        rows = [r for r in rows if any(c.flagged for c in r.cells)]
+        rows = [r for r in rows if r.flagged]
     return rows
 
 
@@ -221,8 +284,8 @@ def _sort_key(name: str, criterion_index: dict[int, int]):
         index = criterion_index[int(name[1:])]
 
         def by_criterion(r):
-            mean = r.cells[index].mean
-            return None if mean == "—" else Decimal(mean.replace(",", ".").replace("\xa0", ""))
+            consensus = r.consensus[index]
+            return consensus.mean if consensus else None
 
         return by_criterion
     return None
@@ -286,6 +349,7 @@ def workspace(request, code, pk=None):
     shown, sort = _sort_rows(shown, request.GET.get("sort", "rank"), table.criteria)
     per_page = data.get("per_page") or 100
     page = Paginator(shown, per_page).get_page(request.GET.get("page"))
+    fill_cells(page.object_list, table.criteria, rnd.spread_threshold, editable=may_score)
 
     def url_with(**changes):
         params = {k: v for k, v in request.GET.items() if v}
