@@ -200,6 +200,7 @@ class WorkspaceFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=100,
+        initial=100,
         choices=[(50, "50"), (100, "100"), (250, "250"), (1000, "1000")],
     )
 

@@ -208,7 +208,8 @@ def _build_rows(table, *, own, spread_threshold) -> list[Row]:
     for rec in table.recommendations:
         consensus = [table.consensus.get((rec.pk, c)) for c in criteria]
         mine = [own.get((rec.pk, c)) for c in criteria]
-        spreads = [x.spread for x in consensus if x is not None]
+        # A spread needs two assessors: one score alone disagrees with nobody.
+        spreads = [x.spread for x in consensus if x is not None and x.assessors > 1]
         max_spread = max(spreads) if spreads else None
         rows.append(
             Row(
@@ -391,7 +392,7 @@ def workspace(request, code, pk=None):
                 str(c.pk): {
                     "name": c.name,
                     "rubric": c.rubric,
-                    "weight": str(c.weight),
+                    "weight": floatformat(c.weight, "-2"),
                     "lower": c.direction == Criterion.Direction.LOWER_IS_BETTER,
                 }
                 for c in table.criteria
@@ -1034,7 +1035,12 @@ def set_weights(request, code, pk):
         {
             "ok": True,
             "criteria": {
-                str(c.pk): {"weight": str(c.weight), "version": c.version} for c in table.criteria
+                str(c.pk): {
+                    "weight": str(c.weight),
+                    "display": floatformat(c.weight, "-2"),
+                    "version": c.version,
+                }
+                for c in table.criteria
             },
             "round": {
                 "version": rnd.version,

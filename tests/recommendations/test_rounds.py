@@ -94,7 +94,7 @@ def test_workspace_progress_counts_cells_left(
         ("q=r-00&sort=-score", ["R-001", "R-002", "R-005", "R-003", "R-004"]),
         ("sort=score", ["R-003", "R-002", "R-005", "R-001", "R-004"]),
         ("sort=-code", ["R-005", "R-004", "R-003", "R-002", "R-001"]),
-        ("sort=spread", ["R-002", "R-005", "R-001", "R-003", "R-004"]),
+        ("sort=spread", ["R-001", "R-003", "R-002", "R-004", "R-005"]),
     ],
 )
 def test_workspace_filters_and_sorts(client, scored_round1, lead, query, codes):
@@ -317,7 +317,11 @@ def test_weight_change_reranks_immediately(client, scored_round1, recs, lead):
     data = response.json()
     # R-003 = (1×0.5 + 1×0) / 2 = 25.00; R-001 = 75.00 unchanged.
     assert data["rows"][str(recs["R-003"].pk)]["score"] == "25,00"
-    assert data["criteria"][str(impact.pk)] == {"weight": "1.00", "version": impact.version + 1}
+    assert data["criteria"][str(impact.pk)] == {
+        "weight": "1.00",
+        "display": "1",
+        "version": impact.version + 1,
+    }
     impact.refresh_from_db()
     assert impact.weight == 1
     assert impact.history.first().history_change_reason == "Comité"

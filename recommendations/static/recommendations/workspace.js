@@ -336,7 +336,7 @@
         input.dataset.version = data.criteria[id].version;
         input.dataset.saved = data.criteria[id].weight;
         input.value = data.criteria[id].weight;
-        if (CRITERIA[id]) CRITERIA[id].weight = data.criteria[id].weight;
+        if (CRITERIA[id]) CRITERIA[id].weight = data.criteria[id].display;
       });
       roundVersion.value = data.round.version;
       p1.value = p1.dataset.saved = data.round.p1_threshold;
