@@ -20,8 +20,8 @@ HIDDEN_FIELDS = {"version", "last_update_at"}
 def stamp(instance: models.Model, *, by, reason: str = "") -> models.Model:
     """Set who makes the next save of `instance` and why (read by simple_history)."""
     instance._history_user = by
-    if reason:
-        instance._change_reason = reason[:100]
+    # Always overwrite: a reason left from an earlier save must not label this one.
+    instance._change_reason = reason[:100] or None
     return instance
 
 

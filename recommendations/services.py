@@ -79,11 +79,9 @@ def recompute_priorities(chantier: Chantier, *, by, reason: str = "") -> int:
     changed. Costs a constant number of queries."""
     reason = reason or _("Recalcul de la priorité")
     rnd = current_round(chantier)
-    recs = list(
-        Recommendation.objects.filter(chantier=chantier).only(
-            "pk", "disposition", "tier_override", *PRIORITY_FIELDS
-        )
-    )
+    # Whole rows, not .only(): bulk_update_with_history copies every field into the
+    # history rows, and each deferred field would cost one query per recommendation.
+    recs = list(Recommendation.objects.filter(chantier=chantier))
     scores: dict[int, Decimal | None] = dict.fromkeys((r.pk for r in recs), None)
     p1 = p2 = Decimal(0)
     if rnd is not None:
