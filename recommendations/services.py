@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chantiers.history import stamp
-from chantiers.models import Chantier, CommitteeMeeting, DecisionRecommendation
+from chantiers.models import Chantier, CommitteeMeeting, DecisionRecommendation, Membership
 from recommendations import priority
 from recommendations.models import (
     Assessment,
@@ -310,6 +310,11 @@ def open_round(
     eligible = eligible_assessors(chantier).filter(is_active=True)
     if previous and previous.assessor_links.exists():
         eligible = eligible.filter(round_links__round=previous)
+    else:  # administrators score only when the lead adds them
+        eligible = eligible.filter(
+            memberships__chantier=chantier,
+            memberships__role__in=[Membership.Role.LEAD, Membership.Role.COMMITTEE],
+        )
     bulk_create_with_history(
         [RoundAssessor(round=rnd, assessor_id=pk) for pk in eligible.values_list("pk", flat=True)],
         RoundAssessor,

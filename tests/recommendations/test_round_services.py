@@ -39,7 +39,7 @@ def _codes(qs):
 
 
 def test_open_round_scope_is_every_recommendation_not_merged_or_transferred(
-    chantier, lead, committee_member, staff, recs, other_chantier
+    chantier, lead, committee_member, staff, admin_user, recs, other_chantier
 ):
     services.set_disposition(
         recs["R-004"], by=lead, disposition="merged", into=recs["R-001"], justification="Doublon"
@@ -53,7 +53,7 @@ def test_open_round_scope_is_every_recommendation_not_merged_or_transferred(
         "R-002",
         "R-003",
     ]
-    # Lead and committee score; staff does not.
+    # Lead and committee score; staff does not; administrators only when added.
     assert sorted(rnd.assessor_links.values_list("assessor__username", flat=True)) == [
         "committee",
         "lead",
