@@ -345,7 +345,10 @@ def workspace(request, code, pk=None):
 
     axes = list(axes_for_chantier(chantier))
     filters = WorkspaceFilterForm(request.GET or None, axes=axes)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    data = {}
+    if filters.is_bound:
+        filters.is_valid()  # cleaned_data keeps the valid fields: a bad value drops only itself
+        data = filters.cleaned_data
     shown = _filter_rows(rows, data)
     shown, sort = _sort_rows(shown, request.GET.get("sort", "rank"), table.criteria)
     per_page = data.get("per_page") or 100

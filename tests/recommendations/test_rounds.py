@@ -94,6 +94,7 @@ def test_workspace_progress_counts_cells_left(
         ("q=r-00&sort=-score", ["R-001", "R-002", "R-005", "R-003", "R-004"]),
         ("sort=score", ["R-003", "R-002", "R-005", "R-001", "R-004"]),
         ("sort=-code", ["R-005", "R-004", "R-003", "R-002", "R-001"]),
+        ("tier=P2&per_page=7&sort=nonsense", ["R-002", "R-005"]),
         ("sort=spread", ["R-001", "R-003", "R-002", "R-004", "R-005"]),
     ],
 )
