@@ -61,7 +61,6 @@ def login(page, live_server, demo):
         page.goto(f"{live_server.url}/connexion/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        # Scoped to <main>: the header's language switch is a submit button too.
         page.click("main button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
