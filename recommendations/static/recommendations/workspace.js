@@ -112,7 +112,7 @@
       }
       var tier = tierCell.querySelector(".tier");
       tier.textContent = data.tier || "—";
-      tier.className = "tier tier-" + (data.tier || "none");
+      tier.className = "tier tier-" + (data.tier || "none") + (data.override ? " tier-override" : "");
       var badge = tierCell.querySelector(".badge.override");
       if (data.override) {
         if (!badge) {
