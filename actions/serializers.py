@@ -13,7 +13,13 @@ from actions.models import (
     Milestone,
     ProgressUpdate,
 )
-from api.serializers import InputSerializer, ModelSerializer, UserBriefSerializer
+from api.serializers import (
+    InputSerializer,
+    ModelSerializer,
+    OptionalURLField,
+    ReadModelSerializer,
+    UserBriefSerializer,
+)
 from chantiers.serializers import ChantierCodeField
 
 
@@ -37,7 +43,7 @@ class PlanSerializer(ModelSerializer):
         ]
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(ReadModelSerializer):
     author = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -141,7 +147,7 @@ class ProgressInputSerializer(InputSerializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
     blockers = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
-    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    evidence_url = OptionalURLField(required=False, allow_blank=True, max_length=200)
 
 
 class ProgressCreateSerializer(ProgressInputSerializer):

@@ -40,6 +40,8 @@ def check_if_match(request, instance: models.Model, *, required: bool = True) ->
             raise PreconditionRequired()
         return
     if header.strip() == "*":
+        if not required:
+            return  # "any version": the same as no condition
         raise PreconditionRequired(
             _("If-Match: * ne protège de rien : envoyez l'ETag reçu à la lecture de l'objet.")
         )

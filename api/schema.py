@@ -2,7 +2,10 @@
 (api.exceptions), so that clients and schemathesis's status-code conformance check
 know what to expect."""
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -79,3 +82,16 @@ def document_errors(result, generator, request, public):
                     if not response["headers"]:
                         del response["headers"]
     return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema takes seconds to build and changes only with the code: build it once
+    per process and language."""
+
+    _built: dict = {}
+
+    def _get_schema_response(self, request):
+        key = (translation.get_language(), request.version, self.api_version)
+        if key not in self._built:
+            self._built[key] = super()._get_schema_response(request).data
+        return Response(self._built[key])

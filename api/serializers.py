@@ -4,8 +4,11 @@ or save sees it."""
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.scope import chantier_id_of, scoped
@@ -22,6 +25,33 @@ OTHER_CHANTIER_MESSAGE = _("Cet objet appartient à un autre chantier.")
 NOT_MEMBER_MESSAGE = _("Cette personne n'a pas de rôle dans ce chantier.")
 # Keys a browser form may add; never data.
 IGNORED_KEYS = {"csrfmiddlewaretoken"}
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
+class OptionalURLField(serializers.CharField):
+    """A URL or "" (a model URLField with blank=True), documented as such: an empty
+    string is not a valid `format: uri`. (The URL check is not in `validators`, where
+    the schema generator would turn it back into a plain `format: uri`.)"""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                URLValidator()(value)
+            except DjangoValidationError:
+                self.fail("invalid_url")
+        return value
+
+    default_error_messages = {"invalid_url": _("Saisissez une adresse web valide.")}
+
+
+class ReadModelSerializer(serializers.ModelSerializer):
+    """Base of read-only nested representations."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: OptionalURLField,
+    }
 
 
 def _has_nul(value) -> bool:
@@ -46,6 +76,8 @@ class StrictInputMixin:
     create_only: tuple = ()
     # Related fields that may point outside the user's chantiers (e.g. a transfer).
     unscoped: tuple = ()
+    # User fields that may name someone without a role in the chantier (a new member).
+    newcomers: tuple = ()
 
     def get_fields(self):
         """Related-field choices cut to the user's chantiers: another chantier's id is
@@ -104,6 +136,8 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
     clean()) so a bad value is a 400 with the constraint's message, never an
     IntegrityError; stamps the acting user and reason on the history row."""
 
+    serializer_field_mapping = ReadModelSerializer.serializer_field_mapping
+
     change_reason = serializers.CharField(
         write_only=True,
         required=False,
@@ -152,7 +186,8 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
                 continue
             if field.related_model is get_user_model():
                 if (
-                    not value.is_superuser
+                    name not in self.newcomers
+                    and not value.is_superuser
                     and not Membership.objects.filter(user=value, chantier_id=own).exists()
                 ):
                     errors[name] = [NOT_MEMBER_MESSAGE]
@@ -162,7 +197,7 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
 
 
-class UserBriefSerializer(serializers.ModelSerializer):
+class UserBriefSerializer(ReadModelSerializer):
     name = serializers.CharField(source="get_full_name", read_only=True)
 
     class Meta:

@@ -46,6 +46,7 @@ class MembershipSerializer(ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
     user_detail = UserBriefSerializer(source="user", read_only=True)
     create_only = ("chantier", "user")
+    newcomers = ("user",)
 
     class Meta:
         model = Membership

@@ -2,10 +2,11 @@
 (Swagger UI and Redoc, served with their assets from the app: no CDN)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from actions import api as actions_api
+from api.schema import SchemaView
 from chantiers import api as chantiers_api
 from recommendations import api as recommendations_api
 
@@ -43,7 +44,7 @@ def _api_authenticates(patterns):
     return patterns
 
 
-schema_view = SpectacularAPIView.as_view()
+schema_view = SchemaView.as_view()
 schema_view.login_required = False
 
 # Names live in the "api" namespace ("api:actions-detail"): the web pages own the

@@ -1,7 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import InputSerializer, ModelSerializer, UserBriefSerializer
+from api.serializers import (
+    InputSerializer,
+    ModelSerializer,
+    ReadModelSerializer,
+    UserBriefSerializer,
+)
 from chantiers.models import Chantier, CommitteeMeeting
 from chantiers.serializers import ChantierCodeField
 from recommendations.models import (
@@ -39,22 +44,30 @@ class StudySerializer(ModelSerializer):
         ]
 
 
-class AxisBriefSerializer(serializers.ModelSerializer):
+class AxisBriefSerializer(ReadModelSerializer):
     class Meta:
         model = StrategicAxis
         fields = ["id", "code", "name"]
         read_only_fields = fields
 
 
-class StudyBriefSerializer(serializers.ModelSerializer):
+class StudyBriefSerializer(ReadModelSerializer):
     class Meta:
         model = Study
         fields = ["id", "title", "year"]
         read_only_fields = fields
 
 
-class PrioritySerializer(serializers.ModelSerializer):
+def _tier_field():
+    return serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+
+
+class PrioritySerializer(ReadModelSerializer):
     """Computed from the current round by recommendations.services.recompute_priorities."""
+
+    computed_tier = _tier_field()
+    tier_override = _tier_field()
+    tier = _tier_field()
 
     class Meta:
         model = Recommendation
@@ -77,7 +90,9 @@ class RecommendationSerializer(ModelSerializer):
     axis_detail = AxisBriefSerializer(source="axis", read_only=True, allow_null=True)
     study_detail = StudyBriefSerializer(source="study", read_only=True, allow_null=True)
     priority = PrioritySerializer(source="*", read_only=True)
-    transferred_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    transferred_to = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     create_only = ("chantier",)
     read_only_hints = {
         "disposition": DISPOSITION_HINT,
