@@ -41,7 +41,7 @@ from actions.services import (
     unlink_recommendation,
 )
 from api.concurrency import etag_for
-from api.filters import ChantierCodeFilter, IdFilter, filterset
+from api.filters import BooleanFilter, ChantierCodeFilter, IdFilter, filterset
 from api.scope import chantier_id_of, scoped
 from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet
 from chantiers.models import Membership
@@ -82,6 +82,8 @@ class PlanViewSet(ScopedModelViewSet):
 class ActionAPIFilter(ActionFilter):
     chantier = ChantierCodeFilter()
     plan = IdFilter(field_name="plan")
+    late = BooleanFilter(label=ActionFilter.base_filters["late"].label)
+    stale = BooleanFilter(label=ActionFilter.base_filters["stale"].label)
 
     class Meta(ActionFilter.Meta):
         fields = [*ActionFilter.Meta.fields, "chantier", "plan"]

@@ -3,6 +3,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1
 
@@ -16,6 +17,28 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error, not "no filter"."""
+
+    widget = forms.TextInput  # NullBooleanSelect would turn anything unknown into None
+    accepted = {"true": True, "1": True, "false": False, "0": False, "": None}
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        key = str(value).strip().lower()
+        if key not in self.accepted:
+            raise forms.ValidationError(_("Valeur attendue : true ou false."), code="invalid")
+        return self.accepted[key]
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class ChantierCodeFilter(django_filters.CharFilter):
@@ -40,6 +63,6 @@ def filterset(model, path: str | None = "chantier", ids=(), choices=(), dates=()
         attrs[f"{name}_after"] = django_filters.DateFilter(field_name=name, lookup_expr="gte")
         attrs[f"{name}_before"] = django_filters.DateFilter(field_name=name, lookup_expr="lte")
     for name in booleans:
-        attrs[name] = django_filters.BooleanFilter(field_name=name)
+        attrs[name] = BooleanFilter(field_name=name)
     meta = type("Meta", (), {"model": model, "fields": []})
     return type(f"{model.__name__}APIFilter", (django_filters.FilterSet,), {**attrs, "Meta": meta})

@@ -4,6 +4,7 @@ or save sees it."""
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -146,6 +147,11 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
         help_text=_("Pourquoi ce changement ? (noté dans l'historique)"),
     )
 
+    def get_unique_together_validators(self):
+        # The model's own validation (full_clean in _save) checks unique constraints
+        # and puts the message on the right field.
+        return []
+
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if isinstance(model_field, models.TextField) and "max_length" not in kwargs:
@@ -168,7 +174,10 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
     def _save(self, instance):
         self.check_same_chantier(instance)
         stamp(instance, by=self.context["request"].user, reason=self._change_reason)
-        instance.full_clean()
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise _on_fields(exc, instance) from exc
         instance.save()
         return instance
 
@@ -195,6 +204,27 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
                 errors[name] = [OTHER_CHANTIER_MESSAGE]
         if errors:
             raise serializers.ValidationError(errors)
+
+
+# Fields that say where an object lives rather than what it is: a uniqueness error
+# "code already exists in this chantier" belongs on `code`, not on `chantier`.
+CONTAINERS = {"chantier", "round", "action", "indicator", "meeting", "plan"}
+
+
+def _on_fields(exc: DjangoValidationError, instance) -> DjangoValidationError:
+    """Put a broken unique constraint's message on the field the user chose."""
+    if not hasattr(exc, "error_dict") or NON_FIELD_ERRORS not in exc.error_dict:
+        return exc
+    by_message = {}
+    for constraint in instance._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            fields = [f for f in constraint.fields if f not in CONTAINERS] or constraint.fields
+            by_message[str(constraint.get_violation_error_message())] = fields[-1]
+    errors = {k: v for k, v in exc.error_dict.items() if k != NON_FIELD_ERRORS}
+    for error in exc.error_dict[NON_FIELD_ERRORS]:
+        message = error.message % error.params if error.params else error.message
+        errors.setdefault(by_message.get(str(message), NON_FIELD_ERRORS), []).append(error)
+    return DjangoValidationError(errors)
 
 
 class UserBriefSerializer(ReadModelSerializer):

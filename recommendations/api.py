@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.concurrency import etag_for
-from api.filters import ChantierCodeFilter, IdFilter, filterset
+from api.filters import BooleanFilter, ChantierCodeFilter, IdFilter, filterset
 from api.scope import chantier_id_of, scoped
 from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet, leads_somewhere
 from chantiers.models import Membership
@@ -88,6 +88,9 @@ class StudyViewSet(ScopedModelViewSet):
 
 class RecommendationAPIFilter(RecommendationFilter):
     chantier = ChantierCodeFilter()
+    awaiting = BooleanFilter(
+        method="filter_awaiting", label=RecommendationFilter.base_filters["awaiting"].label
+    )
 
     class Meta(RecommendationFilter.Meta):
         fields = [*RecommendationFilter.Meta.fields, "chantier"]
