@@ -39,8 +39,9 @@ test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
 
+# Regenerate, fill (French msgstr = msgid) and compile the catalogues; needs GNU gettext.
 messages: install
-	cd chantiers && ../$(PY) ../manage.py makemessages -l fr_CA -l en --ignore "*/migrations/*"
+	PY=$(PY) bin/update-translations
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

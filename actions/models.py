@@ -155,7 +155,8 @@ class Action(VersionedModel):
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0, percent_complete__lte=100),
                 name="action_percent_0_100",
-                violation_error_message=_("L'avancement doit être compris entre 0 et 100 %."),
+                # "%%": Django formats violation messages with % {"name": ...}.
+                violation_error_message=_("L'avancement doit être compris entre 0 et 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(due_date__isnull=True)
@@ -355,7 +356,7 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0, percent_complete__lte=100),
                 name="update_percent_0_100",
-                violation_error_message=_("L'avancement doit être compris entre 0 et 100 %."),
+                violation_error_message=_("L'avancement doit être compris entre 0 et 100 %%."),
             ),
         ]
         indexes = [models.Index(fields=["action", "-created_at"])]

@@ -87,8 +87,12 @@ def log_progress(
     return update
 
 
+@transaction.atomic
 def record_nothing_new(action: Action, *, by, comment: str = "") -> ProgressUpdate:
     """'Nothing new': still counts as fresh news, changes nothing else."""
+    # Repeat the stored percent and status, not those of the caller's copy, which may
+    # predate the latest update (and would silently roll it back).
+    action = Action.objects.select_for_update().get(pk=action.pk)
     return log_progress(
         action,
         by=by,

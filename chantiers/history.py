@@ -20,8 +20,8 @@ HIDDEN_FIELDS = {"version", "last_update_at"}
 def stamp(instance: models.Model, *, by, reason: str = "") -> models.Model:
     """Set who makes the next save of `instance` and why (read by simple_history)."""
     instance._history_user = by
-    if reason:
-        instance._change_reason = reason[:100]
+    # Always overwrite: a reason left from an earlier save must not label this one.
+    instance._change_reason = reason[:100] or None
     return instance
 
 
@@ -133,3 +133,16 @@ def timeline(records) -> list[Entry]:
 
 def object_timeline(instance: models.Model) -> list[Entry]:
     return timeline(instance.history.all())
+
+
+def timeline_since(instance: models.Model, version: int) -> list[Entry]:
+    """What changed on a VersionedModel instance after the `version` someone read: the
+    entries of the saves that came later, diffed against the state at that version.
+    Shown when a stale edit is refused, so the person sees what the other one changed."""
+    records = list(instance.history.filter(version__gte=version))
+    records.sort(key=lambda r: (r.history_date, r.history_id))
+    at_version = [i for i, r in enumerate(records) if r.version == version]
+    if not at_version:
+        return timeline(records)
+    # The last record at the version read is the baseline; its own entry is dropped.
+    return timeline(records[at_version[-1] :])[:-1]

@@ -39,7 +39,9 @@ class VersionedModel(models.Model):
             kwargs["update_fields"] = [*update_fields, "version"]
         try:
             return super().save(*args, **kwargs)
-        except StaleObjectError:
+        except Exception:
+            # Whatever refused the save (stale version, constraint), the instance still
+            # holds the version it was read with, so a corrected retry can succeed.
             self.version = self._expected_version
             raise
 

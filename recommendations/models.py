@@ -343,12 +343,19 @@ class RoundGuardMixin:
     def _round_id_set(self) -> bool:
         return True
 
+    def _round_as_stored(self) -> PrioritisationRound:
+        # Read the status from the database: a criterion or assessment loaded before
+        # the round was frozen carries a stale copy of its round.
+        rnd = self._round()
+        rnd.refresh_from_db(fields=["status"])
+        return rnd
+
     def save(self, *args, **kwargs):
-        ensure_round_open(self._round())
+        ensure_round_open(self._round_as_stored())
         return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        ensure_round_open(self._round())
+        ensure_round_open(self._round_as_stored())
         return super().delete(*args, **kwargs)
 
 

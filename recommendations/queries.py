@@ -131,3 +131,37 @@ def means_by_recommendation(
 
 def criteria_for_round(prioritisation_round: PrioritisationRound) -> QuerySet[Criterion]:
     return Criterion.objects.filter(round=prioritisation_round).order_by("order", "pk")
+
+
+def action_links_for_recommendation(recommendation: Recommendation):
+    """The actions that implement a recommendation, with their owner, in code order."""
+    from actions.models import ActionRecommendation
+
+    return (
+        ActionRecommendation.objects.filter(recommendation=recommendation)
+        .select_related("action", "action__owner")
+        .order_by("action__code")
+    )
+
+
+def decisions_for_recommendation(recommendation: Recommendation):
+    """Committee decisions that name a recommendation, newest meeting first."""
+    from chantiers.models import Decision
+
+    return (
+        Decision.objects.filter(recommendations=recommendation)
+        .select_related("meeting", "follow_up_owner")
+        .order_by("-meeting__date", "-pk")
+    )
+
+
+def assessments_for_recommendation(
+    recommendation: Recommendation, prioritisation_round: PrioritisationRound
+) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(
+            recommendation=recommendation, criterion__round=prioritisation_round
+        )
+        .select_related("assessor", "criterion")
+        .order_by("criterion__order", "criterion__pk", "assessor__username")
+    )

@@ -72,11 +72,9 @@ def recompute_priorities(chantier: Chantier, *, by, reason: str = "") -> int:
     changed. Costs a constant number of queries."""
     reason = reason or _("Recalcul de la priorité")
     rnd = current_round(chantier)
-    recs = list(
-        Recommendation.objects.filter(chantier=chantier).only(
-            "pk", "disposition", "tier_override", *PRIORITY_FIELDS
-        )
-    )
+    # Whole rows, not .only(): bulk_update_with_history copies every field into the
+    # history rows, and each deferred field would cost one query per recommendation.
+    recs = list(Recommendation.objects.filter(chantier=chantier))
     scores: dict[int, Decimal | None] = dict.fromkeys((r.pk for r in recs), None)
     p1 = p2 = Decimal(0)
     if rnd is not None:
@@ -425,3 +423,81 @@ def _transfer(source: Recommendation, *, to: Chantier | None, by, justification:
     )
     recompute_priorities(source.chantier, by=by)
     return source
+
+
+# ---------------------------------------------------------------------------
+# Curation
+
+
+EDITABLE_FIELDS = ("code", "title", "text", "source_location", "axis", "study")
+
+
+def _check_recommendation_fields(chantier: Chantier, *, pk, code: str, title: str, axis) -> None:
+    errors = {}
+    if not code:
+        errors["code"] = _("Donnez un code à la recommandation (par exemple R-042).")
+    elif Recommendation.objects.filter(chantier=chantier, code=code).exclude(pk=pk).exists():
+        errors["code"] = _("Ce code de recommandation existe déjà dans ce chantier.")
+    if not title:
+        errors["title"] = _("Donnez un titre à la recommandation.")
+    if axis is not None and axis.chantier_id != chantier.pk:
+        errors["axis"] = _("Cet axe appartient à un autre chantier.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_recommendation(
+    chantier: Chantier,
+    *,
+    by,
+    code: str,
+    title: str,
+    text: str = "",
+    source_location: str = "",
+    axis=None,
+    study=None,
+) -> Recommendation:
+    """Add a recommendation to a chantier, under review, without priority until scored."""
+    code, title = code.strip(), title.strip()
+    _check_recommendation_fields(chantier, pk=None, code=code, title=title, axis=axis)
+    recommendation = Recommendation(
+        chantier=chantier,
+        code=code,
+        title=title,
+        text=text,
+        source_location=source_location.strip(),
+        axis=axis,
+        study=study,
+    )
+    stamp(recommendation, by=by, reason=_("Recommandation ajoutée"))
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def update_recommendation(
+    recommendation: Recommendation,
+    *,
+    by,
+    code: str,
+    title: str,
+    text: str = "",
+    source_location: str = "",
+    axis=None,
+    study=None,
+    reason: str = "",
+) -> Recommendation:
+    """Correct a recommendation's wording, source or axis (not its disposition or
+    priority, which have their own services). Raises StaleObjectError if it changed
+    since `recommendation.version` was read."""
+    code, title = code.strip(), title.strip()
+    _check_recommendation_fields(
+        recommendation.chantier, pk=recommendation.pk, code=code, title=title, axis=axis
+    )
+    recommendation.code, recommendation.title, recommendation.text = code, title, text
+    recommendation.source_location = source_location.strip()
+    recommendation.axis, recommendation.study = axis, study
+    stamp(recommendation, by=by, reason=reason)
+    recommendation.save(update_fields=list(EDITABLE_FIELDS))
+    return recommendation

@@ -64,3 +64,15 @@ def pytest_sessionfinish(session, exitstatus):
         for nodeid in _skipped[:20]:
             print(f"  {nodeid}")
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Start and leave every test in French, the default language: a request in English
+    leaves English active in the thread, which would leak into the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
