@@ -47,7 +47,7 @@ from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet
 from chantiers.models import Membership
 from chantiers.permissions import can_edit, can_log_progress, is_admin, roles_by_chantier
 from chantiers.queries import chantiers_for_user
-from recommendations.models import Recommendation, StrategicAxis
+from recommendations.models import StrategicAxis
 
 ACTION_DENIED = _(
     "Seuls le responsable du chantier et les administrateurs modifient une action ; "
@@ -84,6 +84,12 @@ class ActionAPIFilter(ActionFilter):
     plan = IdFilter(field_name="plan")
     late = BooleanFilter(label=ActionFilter.base_filters["late"].label)
     stale = BooleanFilter(label=ActionFilter.base_filters["stale"].label)
+    # Plain ids, so that another chantier's id is not confirmed to exist (and the
+    # schema says "integer").
+    partner = IdFilter(method="filter_partner", label=ActionFilter.base_filters["partner"].label)
+    recommendation = IdFilter(
+        method="filter_recommendation", label=ActionFilter.base_filters["recommendation"].label
+    )
 
     class Meta(ActionFilter.Meta):
         fields = [*ActionFilter.Meta.fields, "chantier", "plan"]
@@ -93,7 +99,6 @@ class ActionAPIFilter(ActionFilter):
         user = request.user
         self.filters["owner"].queryset = scoped(self.filters["owner"].queryset.model.objects, user)
         self.filters["axis"].queryset = scoped(StrategicAxis.objects.all(), user)
-        self.filters["recommendation"].queryset = scoped(Recommendation.objects.all(), user)
 
 
 class ActionViewSet(ScopedModelViewSet):
