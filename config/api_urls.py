@@ -1,6 +1,7 @@
 """/api/v1/ (the REST API), /api/schema/ (OpenAPI 3), /api/docs/ and /api/redoc/
 (Swagger UI and Redoc, served with their assets from the app: no CDN)."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -52,6 +53,17 @@ schema_view.login_required = False
 urlpatterns = [
     path("api/v1/", include((_api_authenticates(router.urls), "api"))),
     path("api/schema/", schema_view, name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The documentation pages are for people in a browser: the login page if signed out.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        login_required(
+            SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html")
+        ),
+        name="api-redoc",
+    ),
 ]

@@ -178,6 +178,8 @@ SPECTACULAR_SETTINGS.update(
         # Separate request and response components, so read-only fields are absent
         # from request bodies in the schema.
         "COMPONENT_SPLIT_REQUEST": True,
+        # No call to the online validator at swagger.io: the tool runs on closed networks.
+        "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
         "ENUM_NAME_OVERRIDES": {
             "ActionStatusEnum": "actions.models.ActionStatus",
             "TierEnum": "recommendations.models.Tier",
