@@ -4,13 +4,14 @@ Per-app viewsets (`<app>/api.py`) declare their queryset, serializer, filters an
 DESIGN §5 says so, a different permission rule; the flow is here, once."""
 
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -78,7 +79,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if self.lookup_field == "pk" and not (
             value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
         ):
-            raise NotFound()
+            raise Http404
         return super().get_object()
 
     def object_response(self, instance, status=200):
