@@ -28,13 +28,6 @@ from chantiers.permissions import can_edit, is_admin, roles_by_chantier
 
 MAX_ID = 2**63 - 1
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description=_("ETag reçu à la lecture de l'objet (428 s'il manque, 412 s'il est périmé)."),
-)
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
