@@ -22,13 +22,16 @@ ERROR_SCHEMA = {
 }
 
 
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "ETag reçu à la lecture de l'objet (428 s'il manque, 412 s'il est périmé).",
-}
+def _if_match() -> dict:
+    return {
+        "in": "header",
+        "name": "If-Match",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": _(
+            "ETag reçu à la lecture de l'objet (428 s'il manque, 412 s'il est périmé)."
+        ),
+    }
 
 
 def _errors_for(method: str, path: str, operation: dict) -> dict[str, str]:
@@ -61,7 +64,7 @@ def document_errors(result, generator, request, public):
             if method in ("put", "patch", "delete"):
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "If-Match" for p in parameters):
-                    parameters.append(IF_MATCH)
+                    parameters.append(_if_match())
             responses = operation.setdefault("responses", {})
             for code, description in _errors_for(method, path, operation).items():
                 responses.setdefault(
