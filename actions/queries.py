@@ -13,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -310,3 +311,40 @@ def action_history(action: Action) -> list[Entry]:
         entry.changes = [c for c in entry.changes if c.field not in OBVIOUS_FIELDS]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def latest_update_prefetch() -> Prefetch:
+    """Each action's latest progress update as `action.latest_updates` (a list of at
+    most one), in one query for the whole page."""
+    latest = ProgressUpdate.objects.filter(
+        pk=Subquery(
+            ProgressUpdate.objects.filter(action=OuterRef("action"))
+            .order_by("-created_at", "-pk")
+            .values("pk")[:1]
+        )
+    ).select_related("author")
+    return Prefetch("updates", queryset=latest, to_attr="latest_updates")
+
+
+def actions_for_chantiers(chantiers: QuerySet[Chantier]) -> QuerySet[Action]:
+    """Actions of several chantiers (an API list across the user's chantiers), each
+    flagged `late` and `stale` by its own chantier's reporting period, with owner,
+    linked recommendations and latest update loaded: a constant number of queries."""
+    cutoffs = [(c.pk, stale_cutoff(c)) for c in chantiers.only("pk", "reporting_period_days")]
+    stale = Case(
+        *[When(Q(chantier_id=pk) & stale_q(cutoff), then=Value(True)) for pk, cutoff in cutoffs],
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    late = Case(When(late_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
+    links = ActionRecommendation.objects.select_related("recommendation").order_by(
+        "recommendation__code"
+    )
+    return (
+        Action.objects.filter(chantier__in=[pk for pk, _cutoff in cutoffs])
+        .select_related("owner", "chantier", "plan")
+        .annotate(late=late, stale=stale)
+        .prefetch_related(
+            Prefetch("recommendation_links", queryset=links), latest_update_prefetch()
+        )
+    )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "recommendations",
     "actions",
     "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,39 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# The REST API (api/, config/api_urls.py): one error path, schema behind login.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "api.exceptions.exception_handler"
+SPECTACULAR_SETTINGS.update(
+    {
+        "DESCRIPTION": "Chantiers AluQuébec : recommandations, priorisation, plan d'action, "
+        "avancement, comités. Authentification par jeton (en-tête `Authorization: Token …`, "
+        "jetons créés sur /compte/jetons/) ou par session. Toute modification (PUT, PATCH, "
+        "DELETE) exige l'en-tête If-Match avec l'ETag lu.",
+        "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+        "SERVE_AUTHENTICATION": [
+            "rest_framework.authentication.TokenAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        # Separate request and response components, so read-only fields are absent
+        # from request bodies in the schema.
+        "COMPONENT_SPLIT_REQUEST": True,
+        # No call to the online validator at swagger.io: the tool runs on closed networks.
+        "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+        "ENUM_NAME_OVERRIDES": {
+            "ActionStatusEnum": "actions.models.ActionStatus",
+            "TierEnum": "recommendations.models.Tier",
+            "ChantierStatusEnum": "chantiers.models.Chantier.Status",
+            "RoundStatusEnum": "recommendations.models.PrioritisationRound.Status",
+            "PlanStatusEnum": "actions.models.ActionPlan.Status",
+            "DecisionStatusEnum": "chantiers.models.Decision.Status",
+        },
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "api.schema.document_errors",
+        ],
+    }
+)
 
 # The name under which management commands and imports write history when no person acts.
 SYSTEM_USERNAME = "systeme"

@@ -23,6 +23,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("", include("config.api_urls")),
+    path("", include("api.urls")),
     path("", include("chantiers.urls")),
     path("", include("recommendations.urls")),
     path("", include("actions.urls")),
