@@ -47,6 +47,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # French first: the product's language, whatever the machine's locale (Chromium
+    # would otherwise send Accept-Language: en-US and get the English pages).
+    return {**browser_context_args, "locale": "fr-CA", "viewport": {"width": 1280, "height": 900}}
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo data set, as `make run` loads it."""

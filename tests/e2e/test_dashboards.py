@@ -20,12 +20,6 @@ REPORT_SECTIONS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # French first: the product's language, whatever the machine's locale.
-    return {**browser_context_args, "locale": "fr-CA", "viewport": {"width": 1280, "height": 900}}
-
-
 def pdf_text(pdf: bytes) -> str | None:
     """The PDF's text with pypdf when it is installed; otherwise None (the headings are
     then checked in the printed DOM only)."""

@@ -56,7 +56,7 @@ def test_lead_uploads_reads_the_dry_run_and_applies(lead_page, tmp_path, screens
     assert page.locator(".import-counts").inner_text().split("\n") == [
         "1 à créer",
         "1 à modifier",
-        "0 inchangées",
+        "0 inchangée",  # French: zero takes the singular
         "0 en erreur",
     ]
     assert Recommendation.objects.count() == 1

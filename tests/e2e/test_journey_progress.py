@@ -2,19 +2,12 @@
 seconds, then sees the action's new percent and the history entry. Also saves
 screenshots of "my actions", the action list, the action page and the plan page."""
 
-import pytest
 from playwright.sync_api import expect
 
 from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
 from tests.e2e.conftest import DEMO_CHANTIER
 
 COMMENT = "Atelier tenu avec deux partenaires ; compte rendu en rédaction."
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    # French first: the browser asks for fr-CA, as the chantier's people do.
-    return {**browser_context_args, "locale": "fr-CA", "viewport": {"width": 1280, "height": 900}}
 
 
 def test_staff_logs_progress_and_sees_it_on_the_action_page(login, live_server, screenshot):

@@ -14,12 +14,6 @@ from tests.e2e.conftest import DEMO_CHANTIER
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    # French first: the browser asks for French, as the chantier's people do.
-    return {**browser_context_args, "locale": "fr-CA", "viewport": {"width": 1280, "height": 900}}
-
-
 def awaiting_count(page) -> int:
     return int(page.locator("#awaiting-counter .value").inner_text())
 

@@ -28,12 +28,6 @@ CODE = "aluminerie-avenir"
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
-    # The people are francophone: the app follows the browser's language.
-    return {**browser_context_args, "locale": "fr-CA"}
-
-
-@pytest.fixture
 def workspace_data(transactional_db):
     chantier = ChantierFactory(code=CODE, name="Aluminerie de l'avenir")
     lead = UserFactory(username="responsable", first_name="Rachel", last_name="Responsable")
