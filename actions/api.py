@@ -43,7 +43,7 @@ from actions.services import (
 from api.concurrency import etag_for
 from api.filters import BooleanFilter, ChantierCodeFilter, IdFilter, filterset
 from api.scope import chantier_id_of, scoped
-from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet
+from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet, location_of
 from chantiers.models import Membership
 from chantiers.permissions import can_edit, can_log_progress, is_admin, roles_by_chantier
 from chantiers.queries import chantiers_for_user
@@ -162,7 +162,9 @@ class ActionViewSet(ScopedModelViewSet):
 
 def progress_response(update: ProgressUpdate) -> Response:
     return Response(
-        ProgressUpdateSerializer(update).data, status=201, headers={"ETag": etag_for(update)}
+        ProgressUpdateSerializer(update).data,
+        status=201,
+        headers={"ETag": etag_for(update), "Location": location_of("progress-updates", update)},
     )
 
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from api.concurrency import etag_for
 from api.filters import BooleanFilter, ChantierCodeFilter, IdFilter, filterset
 from api.scope import chantier_id_of, scoped
-from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet, leads_somewhere
+from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet, leads_somewhere, location_of
 from chantiers.models import Membership
 from chantiers.permissions import can_edit, can_score, is_admin, roles_by_chantier
 from recommendations.filters import RecommendationFilter
@@ -142,7 +142,10 @@ class RecommendationViewSet(ScopedModelViewSet):
         return Response(
             AssessmentSerializer(assessment).data,
             status=201,
-            headers={"ETag": etag_for(assessment)},
+            headers={
+                "ETag": etag_for(assessment),
+                "Location": location_of("assessments", assessment),
+            },
         )
 
     @extend_schema(

@@ -339,3 +339,19 @@ def test_an_action_created_by_api_takes_its_plans_chantier(world, lead, api):
     assert response.status_code == 201
     assert response.json()["chantier"] == "aluminerie-avenir"
     assert response["ETag"] == f'"action-{response.json()["id"]}-v1"'
+
+
+def test_a_created_object_says_where_it_lives(world, lead, staff, api):
+    created = api(lead).post(
+        "/api/v1/axes/",
+        {"chantier": "aluminerie-avenir", "code": "RECY", "name": "Recyclage"},
+        format="json",
+    )
+    logged = api(staff).post(
+        f"/api/v1/actions/{world.action.pk}/progress/",
+        {"percent": 20, "status": "on_track"},
+        format="json",
+    )
+
+    assert created["Location"] == f"/api/v1/axes/{created.json()['id']}/"
+    assert logged["Location"] == f"/api/v1/progress-updates/{logged.json()['id']}/"
