@@ -38,12 +38,15 @@ from recommendations.serializers import (
     StudySerializer,
 )
 from recommendations.services import (
+    EDITABLE_FIELDS,
+    create_recommendation,
     freeze_round,
     open_round,
     override_tier,
     recompute_priorities,
     score_recommendation,
     set_disposition,
+    update_recommendation,
 )
 
 SCORE_DENIED = _(
@@ -108,6 +111,23 @@ class RecommendationViewSet(ScopedModelViewSet):
 
     def base_queryset(self):
         return Recommendation.objects.select_related("chantier", "axis", "study", "transferred_to")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        return create_recommendation(
+            data["chantier"],
+            by=self.request.user,
+            **{field: data[field] for field in EDITABLE_FIELDS if field in data},
+        )
+
+    def perform_update(self, serializer):
+        recommendation, data = serializer.instance, serializer.validated_data
+        return update_recommendation(
+            recommendation,
+            by=self.request.user,
+            reason=serializer._change_reason,
+            **{field: data.get(field, getattr(recommendation, field)) for field in EDITABLE_FIELDS},
+        )
 
     def perform_destroy(self, instance):
         chantier = instance.chantier

@@ -355,3 +355,52 @@ def test_a_created_object_says_where_it_lives(world, lead, staff, api):
 
     assert created["Location"] == f"/api/v1/axes/{created.json()['id']}/"
     assert logged["Location"] == f"/api/v1/progress-updates/{logged.json()['id']}/"
+
+
+def test_a_decision_links_recommendations_and_actions_of_its_chantier(world, lead, api):
+    response = api(lead).post(
+        "/api/v1/decisions/",
+        {
+            "meeting": world.meeting.pk,
+            "kind": "new_action",
+            "text": "Lancer l'audit.",
+            "recommendations": [world.recommendation.pk],
+            "actions": [world.action.pk],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["recommendations"], response.json()["actions"]) == (
+        [world.recommendation.pk],
+        [world.action.pk],
+    )
+
+
+def test_a_closed_meetings_decision_keeps_its_text_but_takes_its_follow_up(world, lead, api):
+    client = api(lead)
+    client.post(f"/api/v1/meetings/{world.meeting.pk}/close/")
+    url = f"/api/v1/decisions/{world.decision.pk}/"
+
+    text = client.patch(url, {"text": "Réécrit"}, format="json", **if_match(world.decision))
+    follow_up = client.patch(
+        url,
+        {"status": "done", "follow_up": "Fait en juin."},
+        format="json",
+        **if_match(world.decision),
+    )
+
+    assert text.status_code == 400
+    assert text.json()["detail"] == (
+        "Cette réunion est fermée : son procès-verbal et ses décisions ne changent plus."
+    )
+    assert follow_up.status_code == 200
+    assert (follow_up.json()["status"], follow_up.json()["text"]) == ("done", world.decision.text)
+
+
+def test_a_closed_meeting_cannot_be_deleted(world, lead, api):
+    api(lead).post(f"/api/v1/meetings/{world.meeting.pk}/close/")
+
+    response = api(lead).delete(f"/api/v1/meetings/{world.meeting.pk}/", **if_match(world.meeting))
+
+    assert response.status_code == 409
