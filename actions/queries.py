@@ -3,9 +3,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    Avg,
     BooleanField,
     Case,
+    Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -21,12 +24,16 @@ from actions.models import (
     CLOSED_STATUSES,
     Action,
     ActionPartner,
+    ActionPlan,
     ActionRecommendation,
     ActionStatus,
     Indicator,
+    Measurement,
+    Milestone,
     ProgressUpdate,
 )
-from chantiers.models import Chantier
+from chantiers.history import Entry, timeline
+from chantiers.models import Chantier, Organisation
 
 
 def late_q(today: datetime.date | None = None) -> Q:
@@ -155,6 +162,155 @@ def implementation_progress(recommendation) -> ImplementationProgress:
         % {"n": len(actions), "detail": detail, "percent": percent},
         actions,
     )
+
+
+def plans_for_chantier(chantier: Chantier) -> QuerySet[ActionPlan]:
+    """The chantier's plans with their number of actions and mean percent complete."""
+    return (
+        ActionPlan.objects.filter(chantier=chantier)
+        .select_related("approved_by_meeting")
+        .annotate(action_count=Count("actions"), mean_percent=Avg("actions__percent_complete"))
+        .order_by("-period_start", "title", "pk")
+    )
+
+
+def actions_owned_across(user) -> QuerySet[Action]:
+    """'My actions' over every chantier the user can read, flagged late and stale
+    (each chantier with its own reporting period), open ones first, the stalest
+    first, with their open milestones and their indicators' measurements prefetched.
+    Two queries for the chantiers and the actions whatever their number, plus three
+    for the prefetches."""
+    from chantiers.queries import chantiers_for_user
+
+    chantiers = list(
+        chantiers_for_user(user)
+        .filter(Exists(Action.objects.filter(chantier=OuterRef("pk"), owner=user)))
+        .only("pk", "reporting_period_days")
+    )
+    stale_when = [
+        When(Q(chantier_id=c.pk) & stale_q(stale_cutoff(c)), then=Value(True)) for c in chantiers
+    ]
+    return (
+        Action.objects.filter(owner=user, chantier__in=[c.pk for c in chantiers])
+        .select_related("chantier", "axis", "plan")
+        .annotate(
+            late=Case(
+                When(late_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            stale=Case(*stale_when, default=Value(False), output_field=BooleanField())
+            if stale_when
+            else Value(False, output_field=BooleanField()),
+            closed=Case(
+                When(status__in=CLOSED_STATUSES, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(reached_on__isnull=True).order_by("due_date"),
+                to_attr="open_milestones",
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("name").prefetch_related(
+                    Prefetch("measurements", queryset=Measurement.objects.order_by("-date"))
+                ),
+            ),
+        )
+        .order_by("closed", "-stale", F("last_update_at").asc(nulls_first=True), "due_date", "code")
+    )
+
+
+def milestones_for_action(action: Action) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(action=action).order_by("due_date", "pk")
+
+
+def partners_for_action(action: Action) -> QuerySet[ActionPartner]:
+    return (
+        ActionPartner.objects.filter(action=action)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def recommendation_links_for_action(action: Action) -> QuerySet[ActionRecommendation]:
+    return (
+        ActionRecommendation.objects.filter(action=action)
+        .select_related("recommendation")
+        .order_by("recommendation__code")
+    )
+
+
+def indicators_for_action(action: Action) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(action=action)
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.select_related("recorded_by").order_by("-date"),
+            )
+        )
+    )
+
+
+OBVIOUS_FIELDS = {"action", "chantier", "created_at"}
+
+
+def action_history(action: Action) -> list[Entry]:
+    """One timeline for the action and what hangs on it (partners, milestones,
+    recommendation links, indicators), removed ones included, each entry labelled with
+    the object it is about (`entry.subject`). A constant number of queries: per model,
+    one for the history rows, one per related model they name and one for the users,
+    plus one for the partners' organisations and one for the recommendations' codes."""
+    from recommendations.models import Recommendation
+
+    entries = []
+    for entry in timeline(action.history.all()):
+        entry.subject = ""
+        entries.append(entry)
+
+    partner_records = list(ActionPartner.history.filter(action_id=action.pk))
+    org_ids = {r.organisation_id for r in partner_records}
+    orgs = (
+        dict((o.pk, str(o)) for o in Organisation.objects.filter(pk__in=org_ids)) if org_ids else {}
+    )
+    partner_org = {r.id: orgs.get(r.organisation_id, "?") for r in partner_records}
+    for entry in timeline(partner_records):
+        entry.subject = _("Partenaire %(name)s") % {"name": partner_org.get(entry.object_id, "?")}
+        entries.append(entry)
+
+    link_records = list(ActionRecommendation.history.filter(action_id=action.pk))
+    rec_ids = {r.recommendation_id for r in link_records}
+    codes = (
+        dict(Recommendation.objects.filter(pk__in=rec_ids).values_list("pk", "code"))
+        if rec_ids
+        else {}
+    )
+    link_code = {r.id: codes.get(r.recommendation_id, "?") for r in link_records}
+    for entry in timeline(link_records):
+        entry.subject = _("Lien vers la recommandation %(code)s") % {
+            "code": link_code.get(entry.object_id, "?")
+        }
+        entries.append(entry)
+
+    for model, label, name_field in (
+        (Milestone, _("Jalon « %(name)s »"), "title"),
+        (Indicator, _("Indicateur « %(name)s »"), "name"),
+    ):
+        records = list(model.history.filter(action_id=action.pk).order_by("history_date"))
+        names = {r.id: getattr(r, name_field) for r in records}  # latest wins
+        for entry in timeline(records):
+            entry.subject = label % {"name": names.get(entry.object_id, "?")}
+            entries.append(entry)
+
+    for entry in entries:
+        # Which action and chantier an object hangs on goes without saying here.
+        entry.changes = [c for c in entry.changes if c.field not in OBVIOUS_FIELDS]
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
 
 
 def latest_update_prefetch() -> Prefetch:

@@ -1,7 +1,8 @@
 """Post-process the catalogues written by `makemessages` (see bin/update-translations).
 
-- Header of every catalogue: language and plural rule filled in (Python's gettext
-  refuses the placeholder plural expression).
+- Header of every catalogue: language filled in, and the plural rule set to the
+  language's own (Python's gettext refuses the placeholder plural expression; French
+  needs plural=(n > 1) so that 0 is singular), whatever makemessages wrote.
 - fr_CA: every entry that is new (empty msgstr) or fuzzy gets msgstr = msgid
   (msgstr[0] = msgid, msgstr[1] = msgid_plural), because French is the source
   language. Entries translated by hand are kept.
@@ -50,6 +51,14 @@ def is_empty(literal: list[str]) -> bool:
     return all(part == '""' for part in literal)
 
 
+def plural_forms(part: str, language: str) -> str:
+    """The header's Plural-Forms line, forced to the language's rule: makemessages may
+    write the placeholder or another language's rule, and French must treat 0 as
+    singular ("0 inchangée")."""
+    rule = PLURALS.get(language) or PLURALS["fr_CA" if language.startswith("fr") else "en"]
+    return re.sub(r'^"Plural-Forms: .*\\n"$', f'"Plural-Forms: {rule}\\\\n"', part)
+
+
 def fix_header(blocks, language: str) -> list:
     fixed = []
     for keyword, literal in blocks:
@@ -59,11 +68,9 @@ def fix_header(blocks, language: str) -> list:
             literal = [
                 re.sub(r'"Language: \\n"', f'"Language: {language}\\\\n"', part)
                 .replace("charset=CHARSET", "charset=UTF-8")
-                .replace(
-                    "nplurals=INTEGER; plural=EXPRESSION;", PLURALS.get(language, PLURALS["en"])
-                )
                 for part in literal
             ]
+            literal = [plural_forms(part, language) for part in literal]
         fixed.append((keyword, literal))
     return fixed
 

@@ -49,6 +49,8 @@ class Entry:
     reason: str
     kind: str  # "+", "~" or "-", as simple_history's history_type
     changes: list[Change] = field(default_factory=list)
+    # The primary key of the object the entry is about (timelines may mix several).
+    object_id: object = None
 
     @property
     def kind_label(self) -> str:
@@ -125,6 +127,7 @@ def timeline(records) -> list[Entry]:
                     reason=record.history_change_reason or "",
                     kind=record.history_type,
                     changes=changes,
+                    object_id=object_id,
                 )
             )
     entries.reverse()

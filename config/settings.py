@@ -204,3 +204,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Imports (issue 6): files above these limits are refused with a clear message.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# Where an upload waits between its dry run and its apply (default: a folder in the
+# system temp dir). With several app servers, point it at a shared volume.
+IMPORT_UPLOAD_DIR = env("IMPORT_UPLOAD_DIR", default="") or None

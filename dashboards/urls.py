@@ -10,4 +10,7 @@ urlpatterns = [
         views.meeting_report,
         name="meeting-report",
     ),
+    # The plotly.js bundled with the installed plotly package, versioned in the URL so
+    # that browsers may keep it for a year.
+    path("assets/plotly-<str:version>.min.js", views.plotly_js, name="plotly-js"),
 ]

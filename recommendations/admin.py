@@ -7,6 +7,8 @@ from recommendations.models import (
     Criterion,
     PrioritisationRound,
     Recommendation,
+    RoundAssessor,
+    RoundRecommendation,
     StrategicAxis,
     Study,
 )
@@ -79,6 +81,17 @@ class PrioritisationRoundAdmin(HistoryAdmin):
         super().save_related(request, form, formsets, change)
         services.recompute_priorities(form.instance.chantier, by=request.user)
 
+    # A frozen round is shown read-only; the model refuses its saves anyway.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Criterion)
 class CriterionAdmin(HistoryAdmin):
@@ -102,3 +115,21 @@ class AssessmentAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.recompute_priorities(obj.recommendation.chantier, by=request.user)
+
+
+@admin.register(RoundRecommendation)
+class RoundRecommendationAdmin(HistoryAdmin):
+    """A round's scope; the workspace's settings page is the usual way to change it."""
+
+    list_display = ["round", "recommendation"]
+    list_filter = ["round__chantier", "round"]
+    list_select_related = ["round", "recommendation"]
+    raw_id_fields = ["round", "recommendation"]
+
+
+@admin.register(RoundAssessor)
+class RoundAssessorAdmin(HistoryAdmin):
+    list_display = ["round", "assessor"]
+    list_filter = ["round__chantier", "round"]
+    list_select_related = ["round", "assessor"]
+    raw_id_fields = ["round", "assessor"]

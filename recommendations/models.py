@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -319,6 +321,37 @@ class PrioritisationRound(VersionedModel):
     def is_frozen(self) -> bool:
         return self.status == self.Status.FROZEN
 
+    # A round read from the database as frozen can no longer be saved or deleted,
+    # whatever the write path (admin form, API, import): its thresholds, scope and
+    # validating meeting are part of the record the committee approved. Freezing
+    # itself is the save of a round that was read open.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_frozen = instance.__dict__.get("status") == cls.Status.FROZEN
+        return instance
+
+    def _refuse_if_stored_frozen(self):
+        if getattr(self, "_stored_frozen", False):
+            raise ValidationError(
+                _("La ronde « %(round)s » est figée : elle ne peut plus être modifiée.")
+                % {"round": self}
+            )
+
+    def clean(self):
+        super().clean()
+        self._refuse_if_stored_frozen()
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_stored_frozen()
+        result = super().save(*args, **kwargs)
+        self._stored_frozen = self.is_frozen
+        return result
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_stored_frozen()
+        return super().delete(*args, **kwargs)
+
 
 def ensure_round_open(prioritisation_round: PrioritisationRound) -> None:
     if prioritisation_round.is_frozen:
@@ -462,3 +495,117 @@ class Assessment(RoundGuardMixin, VersionedModel):
 
     def _round_id_set(self):
         return self.criterion_id is not None
+
+
+class RoundRecommendation(RoundGuardMixin, models.Model):
+    """A recommendation in a round's scope: the rows of the scoring grid."""
+
+    round = models.ForeignKey(
+        PrioritisationRound,
+        verbose_name=_("ronde"),
+        on_delete=models.CASCADE,
+        related_name="scope_links",
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("recommandation"),
+        on_delete=models.CASCADE,
+        related_name="round_links",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recommandation d'une ronde")
+        verbose_name_plural = _("recommandations des rondes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "recommendation"],
+                name="round_recommendation_unique",
+                violation_error_message=_("Cette recommandation est déjà dans la ronde."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.round_id} → {self.recommendation_id}"
+
+    def _round(self):
+        return self.round
+
+    def _round_id_set(self):
+        return self.round_id is not None
+
+    def clean(self):
+        super().clean()
+        if (
+            self.round_id
+            and self.recommendation_id
+            and self.round.chantier_id != self.recommendation.chantier_id
+        ):
+            raise ValidationError(
+                {"recommendation": _("Cette recommandation appartient à un autre chantier.")}
+            )
+
+
+class RoundAssessor(RoundGuardMixin, models.Model):
+    """A person expected to score every cell of a round."""
+
+    round = models.ForeignKey(
+        PrioritisationRound,
+        verbose_name=_("ronde"),
+        on_delete=models.CASCADE,
+        related_name="assessor_links",
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("évaluateur"),
+        on_delete=models.PROTECT,
+        related_name="round_links",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("évaluateur d'une ronde")
+        verbose_name_plural = _("évaluateurs des rondes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "assessor"],
+                name="round_assessor_unique",
+                violation_error_message=_("Cette personne évalue déjà cette ronde."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.round_id} → {self.assessor_id}"
+
+    def _round(self):
+        return self.round
+
+    def _round_id_set(self):
+        return self.round_id is not None
+
+
+@receiver(pre_delete, sender=Recommendation)
+def _keep_frozen_rounds_whole(sender, instance, **kwargs):
+    """Deleting a recommendation would cascade into the scores and scope of frozen
+    rounds: refuse it, so that a frozen round stays as the committee validated it."""
+    frozen = PrioritisationRound.Status.FROZEN
+    if (
+        Assessment.objects.filter(recommendation=instance, criterion__round__status=frozen).exists()
+        or RoundRecommendation.objects.filter(
+            recommendation=instance, round__status=frozen
+        ).exists()
+    ):
+        raise ValidationError(
+            _("%(code)s fait partie d'une ronde figée : elle ne peut pas être supprimée.")
+            % {"code": instance.code}
+        )
+
+
+@receiver(pre_delete, sender=PrioritisationRound)
+def _keep_frozen_round(sender, instance, **kwargs):
+    # Covers cascades (deleting a chantier) as well as direct deletes.
+    if instance.status == PrioritisationRound.Status.FROZEN:
+        raise ValidationError(
+            _("La ronde « %(round)s » est figée : elle ne peut pas être supprimée.")
+            % {"round": instance}
+        )

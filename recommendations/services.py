@@ -3,26 +3,33 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chantiers.history import stamp
-from chantiers.models import Chantier, CommitteeMeeting, DecisionRecommendation
+from chantiers.models import Chantier, CommitteeMeeting, DecisionRecommendation, Membership
 from recommendations import priority
 from recommendations.models import (
     Assessment,
     Criterion,
     PrioritisationRound,
     Recommendation,
+    RoundAssessor,
+    RoundRecommendation,
     Tier,
     ensure_round_open,
 )
 from recommendations.queries import (
     ABSORBED,
+    assessors_for_round,
     consensus_for_round,
     current_round,
+    eligible_assessors,
     means_by_recommendation,
+    recommendations_in_round,
+    round_admits,
 )
 
 Disposition = Recommendation.Disposition
@@ -120,12 +127,8 @@ def score_recommendation(
 ) -> Assessment:
     """Create or change `by`'s score of a recommendation on one criterion of a round,
     then recompute the chantier's priorities."""
-    ensure_round_open(criterion.round)
-    if criterion.round.chantier_id != recommendation.chantier_id:
-        raise ValidationError(_("Ce critère n'appartient pas au chantier de la recommandation."))
-    if recommendation.disposition in ABSORBED:
-        raise ValidationError(_("Une recommandation fusionnée ou transférée ne se note plus."))
-    if not isinstance(score, int) or not 1 <= score <= 5:
+    _check_cell(recommendation, criterion=criterion, by=by)
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError({"score": _("La note doit être un entier de 1 à 5.")})
     assessment = Assessment.objects.filter(
         criterion=criterion, recommendation=recommendation, assessor=by
@@ -140,11 +143,54 @@ def score_recommendation(
     return assessment
 
 
+def _lock_open(prioritisation_round: PrioritisationRound) -> PrioritisationRound:
+    """Re-read the round under a row lock (PostgreSQL; SQLite serialises writes anyway)
+    so that a freeze committed since the caller read it is seen, and refused."""
+    ensure_round_open(prioritisation_round)
+    fresh = PrioritisationRound.objects.select_for_update().get(pk=prioritisation_round.pk)
+    ensure_round_open(fresh)
+    return fresh
+
+
+def _check_cell(recommendation: Recommendation, *, criterion: Criterion, by) -> None:
+    """May `by` score this recommendation on this criterion? Raises ValidationError."""
+    _lock_open(criterion.round)
+    if criterion.round.chantier_id != recommendation.chantier_id:
+        raise ValidationError(_("Ce critère n'appartient pas au chantier de la recommandation."))
+    if recommendation.disposition in ABSORBED:
+        raise ValidationError(_("Une recommandation fusionnée ou transférée ne se note plus."))
+    in_scope, is_assessor = round_admits(
+        criterion.round, recommendation_id=recommendation.pk, assessor_id=by.pk
+    )
+    if not in_scope:
+        raise ValidationError(
+            _("%(code)s ne fait pas partie de cette ronde.") % {"code": recommendation.code}
+        )
+    if not is_assessor:
+        raise ValidationError(_("Vous ne faites pas partie des évaluateurs de cette ronde."))
+
+
+@transaction.atomic
+def withdraw_score(recommendation: Recommendation, *, criterion: Criterion, by) -> bool:
+    """Delete `by`'s own score of a cell (the cell becomes missing again), then
+    recompute the chantier's priorities. Returns False when there was nothing to delete."""
+    _check_cell(recommendation, criterion=criterion, by=by)
+    assessment = Assessment.objects.filter(
+        criterion=criterion, recommendation=recommendation, assessor=by
+    ).first()
+    if assessment is None:
+        return False
+    stamp(assessment, by=by, reason=_("Note retirée"))
+    assessment.delete()
+    recompute_priorities(recommendation.chantier, by=by)
+    return True
+
+
 @transaction.atomic
 def set_criterion_weight(
     criterion: Criterion, *, by, weight: Decimal, reason: str = ""
 ) -> Criterion:
-    ensure_round_open(criterion.round)
+    _lock_open(criterion.round)
     weight = Decimal(weight)
     if weight <= 0:
         raise ValidationError({"weight": _("Le poids doit être strictement positif.")})
@@ -157,17 +203,33 @@ def set_criterion_weight(
 
 @transaction.atomic
 def set_thresholds(
-    prioritisation_round: PrioritisationRound, *, by, p1: Decimal, p2: Decimal, reason: str = ""
+    prioritisation_round: PrioritisationRound,
+    *,
+    by,
+    p1: Decimal,
+    p2: Decimal,
+    reason: str = "",
+    spread: int | None = None,
 ) -> PrioritisationRound:
+    """Change the tier thresholds (and, if given, the spread from which a disagreement
+    between assessors is highlighted), then recompute the chantier's priorities."""
     ensure_round_open(prioritisation_round)
     p1, p2 = Decimal(p1), Decimal(p2)
     if not (0 <= p2 < p1 <= 100):
         raise ValidationError(
             {"p1_threshold": _("Les seuils doivent respecter 0 ≤ seuil P2 < seuil P1 ≤ 100.")}
         )
+    fields = ["p1_threshold", "p2_threshold"]
+    if spread is not None:
+        if not 1 <= spread <= 4:
+            raise ValidationError(
+                {"spread_threshold": _("L'écart signalé doit être compris entre 1 et 4.")}
+            )
+        prioritisation_round.spread_threshold = spread
+        fields.append("spread_threshold")
     prioritisation_round.p1_threshold, prioritisation_round.p2_threshold = p1, p2
     stamp(prioritisation_round, by=by, reason=reason)
-    prioritisation_round.save(update_fields=["p1_threshold", "p2_threshold"])
+    prioritisation_round.save(update_fields=fields)
     recompute_priorities(prioritisation_round.chantier, by=by, reason=reason)
     return prioritisation_round
 
@@ -230,6 +292,35 @@ def open_round(
             )
             stamp(copy, by=by, reason=_("Copié de la ronde « %(name)s »") % {"name": previous})
             copy.save()
+    # Default scope: every recommendation that still stands on its own. Default
+    # assessors: those of the previous round who may still score, else every person
+    # who may score in the chantier.
+    reason = _("Ouverture de la ronde")
+    recs = Recommendation.objects.filter(chantier=chantier).exclude(disposition__in=ABSORBED)
+    bulk_create_with_history(
+        [
+            RoundRecommendation(round=rnd, recommendation_id=pk)
+            for pk in recs.values_list("pk", flat=True)
+        ],
+        RoundRecommendation,
+        batch_size=500,
+        default_user=by,
+        default_change_reason=reason,
+    )
+    eligible = eligible_assessors(chantier).filter(is_active=True)
+    if previous and previous.assessor_links.exists():
+        eligible = eligible.filter(round_links__round=previous)
+    else:  # administrators score only when the lead adds them
+        eligible = eligible.filter(
+            memberships__chantier=chantier,
+            memberships__role__in=[Membership.Role.LEAD, Membership.Role.COMMITTEE],
+        )
+    bulk_create_with_history(
+        [RoundAssessor(round=rnd, assessor_id=pk) for pk in eligible.values_list("pk", flat=True)],
+        RoundAssessor,
+        default_user=by,
+        default_change_reason=reason,
+    )
     return rnd
 
 
@@ -237,15 +328,255 @@ def open_round(
 def freeze_round(
     prioritisation_round: PrioritisationRound, *, by, meeting: CommitteeMeeting | None = None
 ) -> PrioritisationRound:
+    """Freeze a round: from now on nothing in it changes (see RoundGuardMixin). A round
+    that never had an explicit scope or assessor list gets one, written from what it
+    covers now, so that the frozen record does not depend on later changes."""
     ensure_round_open(prioritisation_round)
     if meeting is not None and meeting.chantier_id != prioritisation_round.chantier_id:
         raise ValidationError({"meeting": _("Cette réunion appartient à un autre chantier.")})
+    reason = _("Ronde figée")
+    if not prioritisation_round.scope_links.exists():
+        bulk_create_with_history(
+            [
+                RoundRecommendation(round=prioritisation_round, recommendation_id=pk)
+                for pk in recommendations_in_round(prioritisation_round).values_list(
+                    "pk", flat=True
+                )
+            ],
+            RoundRecommendation,
+            batch_size=500,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    if not prioritisation_round.assessor_links.exists():
+        bulk_create_with_history(
+            [
+                RoundAssessor(round=prioritisation_round, assessor_id=pk)
+                for pk in assessors_for_round(prioritisation_round).values_list("pk", flat=True)
+            ],
+            RoundAssessor,
+            default_user=by,
+            default_change_reason=reason,
+        )
     prioritisation_round.status = PrioritisationRound.Status.FROZEN
     prioritisation_round.frozen_at = timezone.now()
     prioritisation_round.validated_by_meeting = meeting
     stamp(prioritisation_round, by=by, reason=_("Ronde figée"))
     prioritisation_round.save()
     return prioritisation_round
+
+
+@transaction.atomic
+def add_criterion(
+    prioritisation_round: PrioritisationRound,
+    *,
+    by,
+    code: str,
+    name: str,
+    rubric: str = "",
+    weight: Decimal = Decimal(1),
+    direction: str = Criterion.Direction.HIGHER_IS_BETTER,
+    order: int | None = None,
+    reason: str = "",
+) -> Criterion:
+    """Add a criterion to an open round. Its code is how criteria are matched from one
+    round to the next, so it cannot change afterwards."""
+    _lock_open(prioritisation_round)
+    if prioritisation_round.criteria.filter(code=code).exists():
+        raise ValidationError({"code": _("Ce code de critère existe déjà dans cette ronde.")})
+    if order is None:
+        order = (prioritisation_round.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
+    criterion = Criterion(
+        round=prioritisation_round,
+        code=code,
+        name=name,
+        rubric=rubric,
+        weight=Decimal(weight),
+        direction=direction,
+        order=order,
+    )
+    _validate_criterion(criterion)
+    stamp(criterion, by=by, reason=reason or _("Critère ajouté"))
+    criterion.save()
+    recompute_priorities(prioritisation_round.chantier, by=by, reason=reason)
+    return criterion
+
+
+@transaction.atomic
+def change_criterion(
+    criterion: Criterion,
+    *,
+    by,
+    name: str,
+    rubric: str,
+    weight: Decimal,
+    direction: str,
+    order: int,
+    reason: str = "",
+) -> Criterion:
+    """Edit a criterion of an open round; `criterion.version` must be the version the
+    user read (a stale edit raises StaleObjectError)."""
+    _lock_open(criterion.round)
+    criterion.name, criterion.rubric, criterion.direction, criterion.order = (
+        name,
+        rubric,
+        direction,
+        order,
+    )
+    criterion.weight = Decimal(weight)
+    _validate_criterion(criterion)
+    stamp(criterion, by=by, reason=reason)
+    criterion.save(update_fields=["name", "rubric", "weight", "direction", "order"])
+    recompute_priorities(criterion.round.chantier, by=by, reason=reason)
+    return criterion
+
+
+def _validate_criterion(criterion: Criterion) -> None:
+    if criterion.weight <= 0:
+        raise ValidationError({"weight": _("Le poids doit être strictement positif.")})
+    if criterion.direction not in Criterion.Direction.values:
+        raise ValidationError({"direction": _("Sens inconnu.")})
+    if not criterion.name.strip():
+        raise ValidationError({"name": _("Donnez un nom au critère.")})
+
+
+@transaction.atomic
+def remove_criterion(criterion: Criterion, *, by, reason: str) -> int:
+    """Remove a criterion from an open round with its scores (each deletion is kept in
+    history with `reason`), then recompute. Returns the number of scores deleted."""
+    _lock_open(criterion.round)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Expliquez pourquoi ce critère est retiré.")})
+    assessments = list(
+        Assessment.objects.filter(criterion=criterion).select_related("criterion__round")
+    )
+    for assessment in assessments:
+        stamp(assessment, by=by, reason=reason)
+        assessment.delete()
+    chantier = criterion.round.chantier
+    stamp(criterion, by=by, reason=reason)
+    criterion.delete()
+    recompute_priorities(chantier, by=by, reason=reason)
+    return len(assessments)
+
+
+@transaction.atomic
+def set_round_scope(
+    prioritisation_round: PrioritisationRound, *, by, recommendations, reason: str = ""
+) -> tuple[int, int]:
+    """Make the round's scope exactly `recommendations`. Refuses recommendations of
+    another chantier, merged or transferred ones, and removing one that already has
+    scores in the round. Returns (added, removed)."""
+    _lock_open(prioritisation_round)
+    reason = reason or _("Périmètre de la ronde")
+    wanted = {r.pk: r for r in recommendations}
+    if not wanted:
+        raise ValidationError(
+            {"recommendations": _("Une ronde porte sur au moins une recommandation.")}
+        )
+    bad = [
+        r.code
+        for r in wanted.values()
+        if r.chantier_id != prioritisation_round.chantier_id or r.disposition in ABSORBED
+    ]
+    if bad:
+        raise ValidationError(
+            {
+                "recommendations": _(
+                    "Ces recommandations ne peuvent pas être notées dans cette ronde : %(codes)s."
+                )
+                % {"codes": ", ".join(sorted(bad))}
+            }
+        )
+    current = {
+        link.recommendation_id: link
+        for link in RoundRecommendation.objects.filter(round=prioritisation_round)
+    }
+    removed = [link for pk, link in current.items() if pk not in wanted]
+    scored = set(
+        Assessment.objects.filter(
+            criterion__round=prioritisation_round,
+            recommendation_id__in=[link.recommendation_id for link in removed],
+        ).values_list("recommendation__code", flat=True)
+    )
+    if scored:
+        raise ValidationError(
+            {
+                "recommendations": _(
+                    "Ces recommandations ont déjà des notes dans la ronde et y restent : %(codes)s."
+                )
+                % {"codes": ", ".join(sorted(scored))}
+            }
+        )
+    added = [pk for pk in wanted if pk not in current]
+    bulk_create_with_history(
+        [RoundRecommendation(round=prioritisation_round, recommendation_id=pk) for pk in added],
+        RoundRecommendation,
+        batch_size=500,
+        default_user=by,
+        default_change_reason=reason[:100],
+    )
+    for link in removed:
+        stamp(link, by=by, reason=reason)
+        link.delete()
+    return len(added), len(removed)
+
+
+@transaction.atomic
+def set_round_assessors(
+    prioritisation_round: PrioritisationRound, *, by, assessors, reason: str = ""
+) -> tuple[int, int]:
+    """Make the round's assessors exactly `assessors`: people who may score in the
+    chantier. Refuses removing someone who already scored in the round. Returns
+    (added, removed)."""
+    _lock_open(prioritisation_round)
+    reason = reason or _("Évaluateurs de la ronde")
+    wanted = {u.pk: u for u in assessors}
+    if not wanted:
+        raise ValidationError({"assessors": _("Une ronde a au moins un évaluateur.")})
+    eligible = set(eligible_assessors(prioritisation_round.chantier).values_list("pk", flat=True))
+    bad = [str(u) for pk, u in wanted.items() if pk not in eligible]
+    if bad:
+        raise ValidationError(
+            {
+                "assessors": _("Ces personnes ne peuvent pas noter dans ce chantier : %(names)s.")
+                % {"names": ", ".join(sorted(bad))}
+            }
+        )
+    current = {
+        link.assessor_id: link
+        for link in RoundAssessor.objects.filter(round=prioritisation_round).select_related(
+            "assessor"
+        )
+    }
+    removed = [link for pk, link in current.items() if pk not in wanted]
+    scored = {
+        link.assessor.get_full_name() or link.assessor.username
+        for link in removed
+        if Assessment.objects.filter(
+            criterion__round=prioritisation_round, assessor_id=link.assessor_id
+        ).exists()
+    }
+    if scored:
+        raise ValidationError(
+            {
+                "assessors": _(
+                    "Ces personnes ont déjà noté dans la ronde et y restent : %(names)s."
+                )
+                % {"names": ", ".join(sorted(scored))}
+            }
+        )
+    added = [pk for pk in wanted if pk not in current]
+    bulk_create_with_history(
+        [RoundAssessor(round=prioritisation_round, assessor_id=pk) for pk in added],
+        RoundAssessor,
+        default_user=by,
+        default_change_reason=reason[:100],
+    )
+    for link in removed:
+        stamp(link, by=by, reason=reason)
+        link.delete()
+    return len(added), len(removed)
 
 
 # ---------------------------------------------------------------------------

@@ -316,9 +316,3 @@ def recommendation_tier(request, code, pk):
         "recommendations/tier_form.html",
         {"chantier": chantier, "rec": recommendation, "form": form, "stale_entries": stale_entries},
     )
-
-
-def round_workspace(request, **kwargs):  # SCAFFOLD: replaced by the issue that builds this page
-    from django.shortcuts import render
-
-    return render(request, "placeholder.html", {"page_title": "round_workspace"})

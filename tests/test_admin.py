@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from actions.models import ProgressUpdate
 from chantiers.models import DecisionAction, DecisionRecommendation
 from dashboards.models import MeetingSnapshot
+from recommendations.models import RoundAssessor, RoundRecommendation
 from tests.factories import (
     ActionFactory,
     ActionRecommendationFactory,
@@ -69,6 +70,12 @@ MAKERS = {
     "recommendations.PrioritisationRound": lambda n: RoundFactory(),
     "recommendations.Criterion": lambda n: CriterionFactory(),
     "recommendations.Assessment": lambda n: AssessmentFactory(),
+    "recommendations.RoundAssessor": lambda n: RoundAssessor.objects.create(
+        round=RoundFactory(), assessor=UserFactory()
+    ),
+    "recommendations.RoundRecommendation": lambda n: RoundRecommendation.objects.create(
+        round=RoundFactory(), recommendation=RecommendationFactory()
+    ),
     "actions.ActionPlan": lambda n: PlanFactory(),
     "actions.Action": lambda n: ActionFactory(owner=UserFactory()),
     "actions.ActionRecommendation": lambda n: ActionRecommendationFactory(),

@@ -61,7 +61,7 @@ def login(page, live_server, demo):
         page.goto(f"{live_server.url}/connexion/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
