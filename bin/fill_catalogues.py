@@ -66,8 +66,9 @@ def fix_header(blocks, language: str) -> list:
             continue  # the header is complete once language and plural rule are set
         if keyword == "msgstr":
             literal = [
-                re.sub(r'"Language: \\n"', f'"Language: {language}\\\\n"', part)
-                .replace("charset=CHARSET", "charset=UTF-8")
+                re.sub(r'"Language: \\n"', f'"Language: {language}\\\\n"', part).replace(
+                    "charset=CHARSET", "charset=UTF-8"
+                )
                 for part in literal
             ]
             literal = [plural_forms(part, language) for part in literal]

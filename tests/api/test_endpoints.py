@@ -404,3 +404,43 @@ def test_a_closed_meeting_cannot_be_deleted(world, lead, api):
     response = api(lead).delete(f"/api/v1/meetings/{world.meeting.pk}/", **if_match(world.meeting))
 
     assert response.status_code == 409
+
+
+def test_a_plan_is_approved_by_a_meeting_not_by_editing_its_status(world, lead, api):
+    client = api(lead)
+
+    edited = client.patch(
+        f"/api/v1/plans/{world.plan.pk}/",
+        {"status": "approved"},
+        format="json",
+        **if_match(world.plan),
+    )
+    approved = client.post(
+        f"/api/v1/plans/{world.plan.pk}/approve/", {"meeting": world.meeting.pk}, format="json"
+    )
+
+    assert edited.status_code == 400
+    assert edited.json()["errors"] == {
+        "status": ["Un plan s'approuve par POST /api/v1/plans/{id}/approve/."]
+    }
+    assert approved.status_code == 200
+    assert (approved.json()["status"], approved.json()["approved_by_meeting"]) == (
+        "approved",
+        world.meeting.pk,
+    )
+
+
+def test_an_action_owner_must_be_able_to_log_its_progress(world, lead, committee_member, api):
+    response = api(lead).patch(
+        f"/api/v1/actions/{world.action.pk}/",
+        {"owner": committee_member.pk},
+        format="json",
+        **if_match(world.action),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "owner": [
+            "Le responsable doit être responsable du chantier ou chargé·e de projet du chantier."
+        ]
+    }

@@ -266,7 +266,7 @@ def test_a_constraint_violation_is_a_400_on_the_field(world, lead, api):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "non_field_errors": ["L'échéance ne peut précéder la date de début."]
+        "due_date": ["L'échéance ne peut précéder la date de début."]
     }
 
 
@@ -291,11 +291,17 @@ def test_deleting_something_still_used_is_a_409(world, admin_user, api):
 
 
 def test_an_indicator_cannot_follow_another_chantiers_action(world, admin_user, api):
-    response = api(admin_user).patch(
-        f"/api/v1/indicators/{world.indicator.pk}/",
-        {"action": world.other_action.pk},
+    response = api(admin_user).post(
+        "/api/v1/indicators/",
+        {
+            "chantier": "aluminerie-avenir",
+            "action": world.other_action.pk,
+            "name": "Tonnes",
+            "unit": "t",
+            "baseline": "0",
+            "target": "5",
+        },
         format="json",
-        **if_match(world.indicator),
     )
 
     assert response.status_code == 400
