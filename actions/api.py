@@ -21,6 +21,7 @@ from actions.queries import actions_for_chantiers
 from actions.serializers import (
     ActionRecommendationSerializer,
     ActionSerializer,
+    ApproveSerializer,
     IndicatorSerializer,
     MeasurementSerializer,
     MilestoneSerializer,
@@ -33,17 +34,35 @@ from actions.serializers import (
     ReachSerializer,
 )
 from actions.services import (
+    ACTION_FIELDS,
+    INDICATOR_FIELDS,
+    MILESTONE_FIELDS,
+    PARTNER_FIELDS,
+    PLAN_FIELDS,
+    add_indicator,
+    add_milestone,
+    add_partner,
+    approve_plan,
+    create_action,
+    create_plan,
     link_recommendation,
     log_progress,
     reach_milestone,
     record_measurement,
     record_nothing_new,
+    remove_milestone,
+    remove_partner,
     unlink_recommendation,
+    update_action,
+    update_indicator,
+    update_milestone,
+    update_partner,
+    update_plan,
 )
 from api.concurrency import etag_for
 from api.filters import BooleanFilter, ChantierCodeFilter, IdFilter, filterset
 from api.scope import chantier_id_of, scoped
-from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet
+from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet, location_of
 from chantiers.models import Membership
 from chantiers.permissions import can_edit, can_log_progress, is_admin, roles_by_chantier
 from chantiers.queries import chantiers_for_user
@@ -67,6 +86,10 @@ def logs_progress_somewhere(user) -> bool:
     )
 
 
+def _picked(data, fields) -> dict:
+    return {name: data[name] for name in fields if name in data}
+
+
 class PlanViewSet(ScopedModelViewSet):
     serializer_class = PlanSerializer
     filterset_class = filterset(ActionPlan, choices=["status"])
@@ -77,6 +100,36 @@ class PlanViewSet(ScopedModelViewSet):
         return ActionPlan.objects.select_related("chantier").order_by(
             "chantier", "-period_start", "title"
         )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        return create_plan(data["chantier"], by=self.request.user, **_picked(data, PLAN_FIELDS))
+
+    def perform_update(self, serializer):
+        plan = serializer.instance
+        return update_plan(
+            plan,
+            by=self.request.user,
+            version=plan.version,
+            changes=_picked(serializer.validated_data, PLAN_FIELDS),
+            reason=serializer._change_reason,
+        )
+
+    @extend_schema(
+        request=ApproveSerializer, responses={200: PlanSerializer}, parameters=[IF_MATCH_OPTIONAL]
+    )
+    @endpoint(detail=True, methods=["post"], serializer_class=ApproveSerializer)
+    def approve(self, request, *args, **kwargs):
+        """The committee approved the plan at `meeting`."""
+        plan = self.get_object()
+        self.require(can_edit(request.user, plan.chantier_id))
+        self.check_if_match(plan, required=False)
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        approve_plan(
+            plan, by=request.user, version=plan.version, meeting=body.validated_data["meeting"]
+        )
+        return self.object_response(plan)
 
 
 class ActionAPIFilter(ActionFilter):
@@ -122,6 +175,21 @@ class ActionViewSet(ScopedModelViewSet):
             "chantier", "code"
         )
 
+    def perform_create(self, serializer):
+        data = dict(_picked(serializer.validated_data, ACTION_FIELDS))
+        plan, code, title = data.pop("plan"), data.pop("code"), data.pop("title")
+        return create_action(plan, by=self.request.user, code=code, title=title, **data)
+
+    def perform_update(self, serializer):
+        action = serializer.instance
+        return update_action(
+            action,
+            by=self.request.user,
+            version=action.version,
+            changes=_picked(serializer.validated_data, ACTION_FIELDS),
+            reason=serializer._change_reason,
+        )
+
     @extend_schema(
         request=ProgressInputSerializer,
         responses={201: ProgressUpdateSerializer},
@@ -162,7 +230,9 @@ class ActionViewSet(ScopedModelViewSet):
 
 def progress_response(update: ProgressUpdate) -> Response:
     return Response(
-        ProgressUpdateSerializer(update).data, status=201, headers={"ETag": etag_for(update)}
+        ProgressUpdateSerializer(update).data,
+        status=201,
+        headers={"ETag": etag_for(update), "Location": location_of("progress-updates", update)},
     )
 
 
@@ -252,6 +322,30 @@ class PartnerViewSet(ScopedModelViewSet):
             "action__code", "organisation__name"
         )
 
+    def perform_create(self, serializer):
+        data = dict(_picked(serializer.validated_data, PARTNER_FIELDS))
+        organisation, role = data.pop("organisation"), data.pop("role")
+        return add_partner(
+            serializer.validated_data["action"],
+            by=self.request.user,
+            organisation=organisation,
+            role=role,
+            **data,
+        )
+
+    def perform_update(self, serializer):
+        partner = serializer.instance
+        return update_partner(
+            partner,
+            by=self.request.user,
+            version=partner.version,
+            changes=_picked(serializer.validated_data, PARTNER_FIELDS),
+            reason=serializer._change_reason,
+        )
+
+    def perform_destroy(self, instance):
+        remove_partner(instance, by=self.request.user)
+
 
 class MilestoneViewSet(ScopedModelViewSet):
     serializer_class = MilestoneSerializer
@@ -263,6 +357,25 @@ class MilestoneViewSet(ScopedModelViewSet):
 
     def base_queryset(self):
         return Milestone.objects.select_related("action").order_by("action", "due_date", "pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        return add_milestone(
+            data["action"], by=self.request.user, title=data["title"], due_date=data["due_date"]
+        )
+
+    def perform_update(self, serializer):
+        milestone = serializer.instance
+        return update_milestone(
+            milestone,
+            by=self.request.user,
+            version=milestone.version,
+            changes=_picked(serializer.validated_data, MILESTONE_FIELDS),
+            reason=serializer._change_reason,
+        )
+
+    def perform_destroy(self, instance):
+        remove_milestone(instance, by=self.request.user)
 
     @extend_schema(
         request=ReachSerializer,
@@ -289,6 +402,25 @@ class IndicatorViewSet(ScopedModelViewSet):
 
     def base_queryset(self):
         return Indicator.objects.select_related("chantier", "action").order_by("chantier", "name")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        if data.get("action") is None:
+            return serializer.save()  # a chantier-wide indicator: no service needed
+        serializer.check_same_chantier(Indicator(**data))
+        return add_indicator(
+            data["action"], by=self.request.user, **_picked(data, INDICATOR_FIELDS)
+        )
+
+    def perform_update(self, serializer):
+        indicator = serializer.instance
+        return update_indicator(
+            indicator,
+            by=self.request.user,
+            version=indicator.version,
+            changes=_picked(serializer.validated_data, INDICATOR_FIELDS),
+            reason=serializer._change_reason,
+        )
 
 
 class MeasurementViewSet(ScopedModelViewSet):

@@ -20,12 +20,16 @@ from api.serializers import (
     ReadModelSerializer,
     UserBriefSerializer,
 )
+from chantiers.models import CommitteeMeeting
 from chantiers.serializers import ChantierCodeField
+
+APPROVE_HINT = _("Un plan s'approuve par POST /api/v1/plans/{id}/approve/.")
 
 
 class PlanSerializer(ModelSerializer):
     chantier = ChantierCodeField()
     create_only = ("chantier",)
+    read_only_hints = {"status": APPROVE_HINT, "approved_by_meeting": APPROVE_HINT}
 
     class Meta:
         model = ActionPlan
@@ -41,6 +45,14 @@ class PlanSerializer(ModelSerializer):
             "version",
             "change_reason",
         ]
+        read_only_fields = ["status", "approved_by_meeting"]
+
+
+class ApproveSerializer(InputSerializer):
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=CommitteeMeeting.objects.all(),
+        help_text=_("La réunion du comité qui a approuvé le plan."),
+    )
 
 
 class ProgressUpdateSerializer(ReadModelSerializer):
@@ -206,7 +218,7 @@ class ReachSerializer(InputSerializer):
 
 class IndicatorSerializer(ModelSerializer):
     chantier = ChantierCodeField()
-    create_only = ("chantier",)
+    create_only = ("chantier", "action")
 
     class Meta:
         model = Indicator

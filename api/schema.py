@@ -82,6 +82,14 @@ def document_errors(result, generator, request, public):
                                 "description": _("Version de l'objet, à renvoyer dans If-Match."),
                             },
                         )
+                    if code == "201":
+                        response["headers"].setdefault(
+                            "Location",
+                            {
+                                "schema": {"type": "string"},
+                                "description": _("Adresse de l'objet créé."),
+                            },
+                        )
                     if not response["headers"]:
                         del response["headers"]
     return result

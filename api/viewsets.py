@@ -5,6 +5,7 @@ DESIGN §5 says so, a different permission rule; the flow is here, once."""
 
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -37,6 +38,11 @@ IF_MATCH_OPTIONAL = OpenApiParameter(
 )
 
 DENIED = _("Votre rôle dans ce chantier ne permet pas cette opération.")
+
+
+def location_of(basename: str, instance, lookup_field: str = "pk") -> str:
+    """The URL of a created object (the Location header of a 201)."""
+    return reverse(f"api:{basename}-detail", args=[getattr(instance, lookup_field)])
 
 
 def leads_somewhere(user) -> bool:
@@ -80,7 +86,10 @@ class ScopedViewSet(viewsets.GenericViewSet):
         instance = self.get_queryset().get(pk=instance.pk)
         # The resource's own serializer, not an action's input serializer.
         serializer = type(self).serializer_class(instance, context=self.get_serializer_context())
-        return Response(serializer.data, status=status, headers={"ETag": etag_for(instance)})
+        headers = {"ETag": etag_for(instance)}
+        if status == 201:
+            headers["Location"] = location_of(self.basename, instance, self.lookup_field)
+        return Response(serializer.data, status=status, headers=headers)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

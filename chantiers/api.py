@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
+from api.exceptions import Conflict
 from api.filters import IdFilter, filterset
 from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet
 from chantiers.models import Chantier, CommitteeMeeting, Decision, Membership, Organisation
@@ -16,7 +17,14 @@ from chantiers.serializers import (
     MembershipSerializer,
     OrganisationSerializer,
 )
-from chantiers.services import close_meeting
+from chantiers.services import (
+    close_meeting,
+    create_meeting,
+    follow_up_decision,
+    record_decision,
+    update_decision,
+    update_meeting,
+)
 
 ADMIN_ONLY = _("Seuls les administrateurs gèrent les organisations, les chantiers et les rôles.")
 
@@ -76,6 +84,32 @@ class MeetingViewSet(ScopedModelViewSet):
     def base_queryset(self):
         return CommitteeMeeting.objects.select_related("chantier").order_by("-date", "-pk")
 
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        return create_meeting(
+            data["chantier"],
+            by=self.request.user,
+            date=data["date"],
+            title=data["title"],
+            minutes=data.get("minutes", ""),
+        )
+
+    def perform_update(self, serializer):
+        meeting, data = serializer.instance, serializer.validated_data
+        return update_meeting(
+            meeting,
+            by=self.request.user,
+            date=data.get("date", meeting.date),
+            title=data.get("title", meeting.title),
+            minutes=data.get("minutes", meeting.minutes),
+            reason=serializer._change_reason,
+        )
+
+    def perform_destroy(self, instance):
+        if instance.is_closed:
+            raise Conflict(_("Une réunion fermée ne se supprime pas : son instantané fait foi."))
+        super().perform_destroy(instance)
+
     @extend_schema(request=None, responses={200: MeetingSerializer}, parameters=[IF_MATCH_OPTIONAL])
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
@@ -102,3 +136,52 @@ class DecisionViewSet(ScopedModelViewSet):
             .prefetch_related("recommendations", "actions")
             .order_by("meeting__date", "pk")
         )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        decision = record_decision(
+            data["meeting"],
+            by=self.request.user,
+            kind=data["kind"],
+            text=data["text"],
+            recommendations=data.get("recommendations", ()),
+            actions=data.get("actions", ()),
+            follow_up_owner=data.get("follow_up_owner"),
+            due_date=data.get("due_date"),
+        )
+        if data.get("status", decision.status) != decision.status or data.get("follow_up"):
+            follow_up_decision(
+                decision,
+                by=self.request.user,
+                status=data.get("status", decision.status),
+                follow_up=data.get("follow_up", ""),
+            )
+        return decision
+
+    def perform_update(self, serializer):
+        """The decision itself changes only while its meeting is open (update_decision);
+        its follow-up (status, follow_up) is recorded at any time (follow_up_decision)."""
+        decision, data = serializer.instance, serializer.validated_data
+        if set(data) & DECISION_FIELDS:
+            update_decision(
+                decision,
+                by=self.request.user,
+                kind=data.get("kind", decision.kind),
+                text=data.get("text", decision.text),
+                recommendations=data.get("recommendations", decision.recommendations.all()),
+                actions=data.get("actions", decision.actions.all()),
+                follow_up_owner=data.get("follow_up_owner", decision.follow_up_owner),
+                due_date=data.get("due_date", decision.due_date),
+                reason=serializer._change_reason,
+            )
+        if set(data) & {"status", "follow_up"}:
+            follow_up_decision(
+                decision,
+                by=self.request.user,
+                status=data.get("status", decision.status),
+                follow_up=data.get("follow_up", decision.follow_up),
+            )
+        return decision
+
+
+DECISION_FIELDS = {"kind", "text", "recommendations", "actions", "follow_up_owner", "due_date"}

@@ -2,8 +2,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from actions.models import Action
 from api.serializers import ModelSerializer, UserBriefSerializer
 from chantiers.models import Chantier, CommitteeMeeting, Decision, Membership, Organisation
+from recommendations.models import Recommendation
 
 
 class ChantierCodeField(serializers.SlugRelatedField):
@@ -67,8 +69,12 @@ class MeetingSerializer(ModelSerializer):
 
 
 class DecisionSerializer(ModelSerializer):
-    recommendations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    actions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    recommendations = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Recommendation.objects.all()
+    )
+    actions = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Action.objects.all()
+    )
     create_only = ("meeting",)
 
     class Meta:

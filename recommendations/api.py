@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from api.concurrency import etag_for
 from api.filters import BooleanFilter, ChantierCodeFilter, IdFilter, filterset
 from api.scope import chantier_id_of, scoped
-from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet, leads_somewhere
+from api.viewsets import IF_MATCH_OPTIONAL, ScopedModelViewSet, leads_somewhere, location_of
 from chantiers.models import Membership
 from chantiers.permissions import can_edit, can_score, is_admin, roles_by_chantier
 from recommendations.filters import RecommendationFilter
@@ -38,12 +38,15 @@ from recommendations.serializers import (
     StudySerializer,
 )
 from recommendations.services import (
+    EDITABLE_FIELDS,
+    create_recommendation,
     freeze_round,
     open_round,
     override_tier,
     recompute_priorities,
     score_recommendation,
     set_disposition,
+    update_recommendation,
 )
 
 SCORE_DENIED = _(
@@ -109,6 +112,23 @@ class RecommendationViewSet(ScopedModelViewSet):
     def base_queryset(self):
         return Recommendation.objects.select_related("chantier", "axis", "study", "transferred_to")
 
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        return create_recommendation(
+            data["chantier"],
+            by=self.request.user,
+            **{field: data[field] for field in EDITABLE_FIELDS if field in data},
+        )
+
+    def perform_update(self, serializer):
+        recommendation, data = serializer.instance, serializer.validated_data
+        return update_recommendation(
+            recommendation,
+            by=self.request.user,
+            reason=serializer._change_reason,
+            **{field: data.get(field, getattr(recommendation, field)) for field in EDITABLE_FIELDS},
+        )
+
     def perform_destroy(self, instance):
         chantier = instance.chantier
         super().perform_destroy(instance)
@@ -142,7 +162,10 @@ class RecommendationViewSet(ScopedModelViewSet):
         return Response(
             AssessmentSerializer(assessment).data,
             status=201,
-            headers={"ETag": etag_for(assessment)},
+            headers={
+                "ETag": etag_for(assessment),
+                "Location": location_of("assessments", assessment),
+            },
         )
 
     @extend_schema(

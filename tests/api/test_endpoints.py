@@ -339,3 +339,108 @@ def test_an_action_created_by_api_takes_its_plans_chantier(world, lead, api):
     assert response.status_code == 201
     assert response.json()["chantier"] == "aluminerie-avenir"
     assert response["ETag"] == f'"action-{response.json()["id"]}-v1"'
+
+
+def test_a_created_object_says_where_it_lives(world, lead, staff, api):
+    created = api(lead).post(
+        "/api/v1/axes/",
+        {"chantier": "aluminerie-avenir", "code": "RECY", "name": "Recyclage"},
+        format="json",
+    )
+    logged = api(staff).post(
+        f"/api/v1/actions/{world.action.pk}/progress/",
+        {"percent": 20, "status": "on_track"},
+        format="json",
+    )
+
+    assert created["Location"] == f"/api/v1/axes/{created.json()['id']}/"
+    assert logged["Location"] == f"/api/v1/progress-updates/{logged.json()['id']}/"
+
+
+def test_a_decision_links_recommendations_and_actions_of_its_chantier(world, lead, api):
+    response = api(lead).post(
+        "/api/v1/decisions/",
+        {
+            "meeting": world.meeting.pk,
+            "kind": "new_action",
+            "text": "Lancer l'audit.",
+            "recommendations": [world.recommendation.pk],
+            "actions": [world.action.pk],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["recommendations"], response.json()["actions"]) == (
+        [world.recommendation.pk],
+        [world.action.pk],
+    )
+
+
+def test_a_closed_meetings_decision_keeps_its_text_but_takes_its_follow_up(world, lead, api):
+    client = api(lead)
+    client.post(f"/api/v1/meetings/{world.meeting.pk}/close/")
+    url = f"/api/v1/decisions/{world.decision.pk}/"
+
+    text = client.patch(url, {"text": "Réécrit"}, format="json", **if_match(world.decision))
+    follow_up = client.patch(
+        url,
+        {"status": "done", "follow_up": "Fait en juin."},
+        format="json",
+        **if_match(world.decision),
+    )
+
+    assert text.status_code == 400
+    assert text.json()["detail"] == (
+        "Cette réunion est fermée : son procès-verbal et ses décisions ne changent plus."
+    )
+    assert follow_up.status_code == 200
+    assert (follow_up.json()["status"], follow_up.json()["text"]) == ("done", world.decision.text)
+
+
+def test_a_closed_meeting_cannot_be_deleted(world, lead, api):
+    api(lead).post(f"/api/v1/meetings/{world.meeting.pk}/close/")
+
+    response = api(lead).delete(f"/api/v1/meetings/{world.meeting.pk}/", **if_match(world.meeting))
+
+    assert response.status_code == 409
+
+
+def test_a_plan_is_approved_by_a_meeting_not_by_editing_its_status(world, lead, api):
+    client = api(lead)
+
+    edited = client.patch(
+        f"/api/v1/plans/{world.plan.pk}/",
+        {"status": "approved"},
+        format="json",
+        **if_match(world.plan),
+    )
+    approved = client.post(
+        f"/api/v1/plans/{world.plan.pk}/approve/", {"meeting": world.meeting.pk}, format="json"
+    )
+
+    assert edited.status_code == 400
+    assert edited.json()["errors"] == {
+        "status": ["Un plan s'approuve par POST /api/v1/plans/{id}/approve/."]
+    }
+    assert approved.status_code == 200
+    assert (approved.json()["status"], approved.json()["approved_by_meeting"]) == (
+        "approved",
+        world.meeting.pk,
+    )
+
+
+def test_an_action_owner_must_be_able_to_log_its_progress(world, lead, committee_member, api):
+    response = api(lead).patch(
+        f"/api/v1/actions/{world.action.pk}/",
+        {"owner": committee_member.pk},
+        format="json",
+        **if_match(world.action),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "owner": [
+            "Le responsable doit être responsable du chantier ou chargé·e de projet du chantier."
+        ]
+    }

@@ -248,7 +248,7 @@ def test_an_axis_of_a_readable_chantier_must_still_be_the_same_chantier(world, a
     )
 
     assert response.status_code == 400
-    assert response.json()["errors"] == {"axis": ["Cet objet appartient à un autre chantier."]}
+    assert response.json()["errors"] == {"axis": ["Cet axe appartient à un autre chantier."]}
 
 
 def test_a_constraint_violation_is_a_400_on_the_field(world, lead, api):
@@ -266,7 +266,7 @@ def test_a_constraint_violation_is_a_400_on_the_field(world, lead, api):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "non_field_errors": ["L'échéance ne peut précéder la date de début."]
+        "due_date": ["L'échéance ne peut précéder la date de début."]
     }
 
 
@@ -288,3 +288,21 @@ def test_deleting_something_still_used_is_a_409(world, admin_user, api):
 
     assert response.status_code == 409
     assert response.json()["detail"].startswith("Impossible de supprimer")
+
+
+def test_an_indicator_cannot_follow_another_chantiers_action(world, admin_user, api):
+    response = api(admin_user).post(
+        "/api/v1/indicators/",
+        {
+            "chantier": "aluminerie-avenir",
+            "action": world.other_action.pk,
+            "name": "Tonnes",
+            "unit": "t",
+            "baseline": "0",
+            "target": "5",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"action": ["Cet objet appartient à un autre chantier."]}

@@ -227,7 +227,7 @@ OPS = [
         "actions.ActionPlan",
         "plan",
         create=lambda w: {"chantier": w.chantier.code, "title": "Plan 2027"},
-        update=lambda w: {"status": "approved"},
+        update=lambda w: {"period_end": "2028-12-31"},
     ),
     *_resource(
         "actions",
@@ -396,6 +396,14 @@ OPS += [
         body=lambda w: {},
     ),
     Op(
+        "plans.approve",
+        "post",
+        lambda w: f"/api/v1/plans/{w.plan.pk}/approve/",
+        ("actions.ActionPlan",),
+        {"admin", "lead"},
+        body=lambda w: {"meeting": w.meeting.pk},
+    ),
+    Op(
         "milestones.reach",
         "post",
         lambda w: f"/api/v1/milestones/{w.milestone.pk}/reach/",
@@ -441,7 +449,7 @@ def test_every_operation_is_in_the_matrix():
     """A new endpoint must be added to the matrix: 19 resources, their custom actions."""
     names = {op.name for op in OPS}
 
-    assert len(names) == len(OPS) == 19 * 6 + 8
+    assert len(names) == len(OPS) == 19 * 6 + 9
     assert {n.split(".")[0] for n in names} == {
         "organisations",
         "chantiers",
